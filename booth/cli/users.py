@@ -1,0 +1,106 @@
+"""`booth users`: add, list, disable, enable (and reset-password)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from booth.cli.common import (
+    BoothGroup,
+    DbOption,
+    JsonOption,
+    PasswordStdin,
+    cli_actor,
+    open_db,
+    print_json,
+    read_password,
+    runtime,
+)
+from booth.core.i18n import _
+
+users_app = typer.Typer(
+    help="Manage attendants and operators.", cls=BoothGroup, no_args_is_help=True
+)
+
+
+@users_app.command("add")
+def add(
+    username: Annotated[str, typer.Argument(help="Login name (case-insensitive).")],
+    role: Annotated[str, typer.Option("--role", help="attendant or operator.")],
+    name: Annotated[str, typer.Option("--name", help="Full name shown on invoices.")] = "",
+    db: DbOption = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Add a user; the password comes from a hidden prompt or --password-stdin."""
+    from booth.core import users
+
+    engine = open_db(db)
+    users.validate_new(engine, username=username, role=role, name=name)
+    password = read_password(stdin=password_stdin)
+    user = users.add_user(
+        engine,
+        clock=runtime.clock,
+        actor=cli_actor(),
+        username=username,
+        password=password,
+        role=role,
+        name=name,
+    )
+    typer.echo(
+        _("User '{username}' added as {role}.").format(username=user.username, role=user.role)
+    )
+
+
+@users_app.command("list")
+def list_users(db: DbOption = None, json_: JsonOption = False) -> None:
+    """List users with role and state."""
+    from booth.core import users
+
+    engine = open_db(db)
+    rows = users.list_users(engine, clock=runtime.clock)
+    if json_:
+        print_json(rows)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=_("Users"))
+    for header in (_("Username"), _("Name"), _("Role"), _("Active"), _("Locked")):
+        table.add_column(header)
+    for row in rows:
+        table.add_row(
+            row["username"],
+            row["name"],
+            row["role"],
+            _("yes") if row["active"] else _("no"),
+            _("yes") if row["locked"] else _("no"),
+        )
+    Console().print(table)
+
+
+@users_app.command("disable")
+def disable(username: Annotated[str, typer.Argument()], db: DbOption = None) -> None:
+    """Stop a user from logging in (nothing is deleted)."""
+    from booth.core import users
+
+    user = users.set_active(
+        open_db(db), clock=runtime.clock, actor=cli_actor(), username=username, active=False
+    )
+    typer.echo(_("User '{username}' disabled.").format(username=user.username))
+
+
+@users_app.command("enable")
+def enable(username: Annotated[str, typer.Argument()], db: DbOption = None) -> None:
+    """Let a disabled user log in again."""
+    from booth.core import users
+
+    user = users.set_active(
+        open_db(db), clock=runtime.clock, actor=cli_actor(), username=username, active=True
+    )
+    typer.echo(_("User '{username}' enabled.").format(username=user.username))
+
+
+def register(app: typer.Typer) -> None:
+    """Add `booth users` to the app."""
+    app.add_typer(users_app, name="users")

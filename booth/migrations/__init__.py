@@ -1,0 +1,1 @@
+"""Alembic migrations, run programmatically by booth.core.db.migrate."""
