@@ -1,0 +1,1 @@
+"""The attendant's screen (Textual). Calls booth.core only."""
