@@ -1,0 +1,351 @@
+"""The attendant's booth screen: a Textual app around one BoothContext.
+
+`create_app` opens (and migrates) the database and builds the app with it;
+the CLI (`booth`, `booth run`) and the tests both use it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+
+from booth.core import auth
+from booth.core.audit import SignedIn
+from booth.core.clock import Clock, SystemClock
+from booth.core.db import database_exists, open_database, run_read, run_write
+from booth.core.errors import BoothError
+from booth.core.i18n import _
+from booth.core.models import LotSettings
+from booth.tui.context import BoothContext
+from booth.tui.problems import EXPECTED_ERRORS, describe
+
+IDLE_CHECK_SECONDS = 5.0
+REFRESH_SECONDS = 5.0
+DEFAULT_IDLE_LOCK_MINUTES = 5
+# What counts as the attendant being there (a mouse merely passing over does not).
+ACTIVITY_EVENTS = (
+    events.Key,
+    events.Paste,
+    events.MouseDown,
+    events.MouseScrollDown,
+    events.MouseScrollUp,
+)
+
+
+@dataclass(frozen=True)
+class StartState:
+    """What the database holds when the app starts."""
+
+    configured: bool
+    has_operator: bool
+    lot_name: str
+
+
+def _start_state(session: Session) -> StartState:
+    settings = session.get(LotSettings, 1)
+    return StartState(
+        configured=settings is not None,
+        has_operator=auth.operator_count(session) > 0,
+        lot_name=settings.name if settings is not None else "",
+    )
+
+
+class BoothApp(App[None], inherit_bindings=False):
+    """The booth: first run or login, then dashboard, check-in, check-out, invoices."""
+
+    CSS_PATH = "booth.tcss"
+    TITLE = "booth"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("f2", "check_in", _("Check-in"), key_display="F2", priority=True),
+        Binding("f3", "check_out", _("Check-out"), key_display="F3", priority=True),
+        Binding("f4", "invoices", _("Invoices"), key_display="F4", priority=True),
+        Binding("ctrl+l", "lock", _("Lock"), key_display="^L", priority=True),
+        Binding("ctrl+q", "quit", _("Quit"), key_display="^Q", priority=True),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        target: str,
+        clock: Clock,
+        booth: str,
+        engine: Engine | None,
+        needs_setup: bool,
+        lot_name: str = "",
+        idle_check_seconds: float = IDLE_CHECK_SECONDS,
+        refresh_seconds: float = REFRESH_SECONDS,
+    ) -> None:
+        super().__init__()
+        self.target = target
+        self.clock = clock
+        self.booth_id = booth
+        self.needs_setup = needs_setup
+        self.lot_name = lot_name
+        self.idle_check_seconds = idle_check_seconds
+        self.refresh_seconds = refresh_seconds
+        self._ctx = (
+            BoothContext(engine=engine, clock=clock, booth=booth, target=target)
+            if engine is not None
+            else None
+        )
+        self.idle_lock_minutes = DEFAULT_IDLE_LOCK_MINUTES
+        self.session_open = False  # from a good password until lock/idle (covers a forced change)
+        self.last_activity = clock.now()
+        self.login_screen: Screen[Any] | None = None
+        self.dashboard: Screen[Any] | None = None
+
+    # --- context -------------------------------------------------------------------------
+
+    @property
+    def ctx(self) -> BoothContext:
+        """Database, clock, booth and user; exists once the database does."""
+        if self._ctx is None:
+            raise RuntimeError("the database is not open yet")
+        return self._ctx
+
+    @property
+    def signed_in(self) -> bool:
+        """True while an attendant is logged in (past any forced password change)."""
+        return self._ctx is not None and self._ctx.user is not None
+
+    def dispose(self) -> None:
+        """Close the database connections."""
+        if self._ctx is not None:
+            self._ctx.engine.dispose()
+
+    # --- start, login, lock --------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.set_interval(self.idle_check_seconds, self.check_idle_lock, name="idle-check")
+        if self.needs_setup or self._ctx is None:
+            from booth.tui.screens.firstrun import FirstRunScreen
+
+            self.push_screen(
+                FirstRunScreen(
+                    target=self.target,
+                    clock=self.clock,
+                    booth=self.booth_id,
+                    lot_name=self.lot_name,
+                )
+            )
+        else:
+            self._show_login()
+
+    def _show_login(self, *, username: str = "", message: str = "") -> None:
+        from booth.tui.screens.login import LoginScreen
+
+        self.login_screen = LoginScreen(self.ctx, username=username, message=message)
+        if len(self.screen_stack) > 1:
+            self.switch_screen(self.login_screen)
+        else:
+            self.push_screen(self.login_screen)
+
+    def finish_setup(self, engine: Engine, *, username: str, lot_name: str) -> None:
+        """The first-run screen created the lot: open it and ask for a login."""
+        if self._ctx is not None:
+            self._ctx.engine.dispose()
+        self._ctx = BoothContext(
+            engine=engine, clock=self.clock, booth=self.booth_id, target=self.target
+        )
+        self.needs_setup = False
+        self.lot_name = lot_name
+        self._show_login(
+            username=username,
+            message=_("Lot '{name}' is ready. Log in as {user}.").format(
+                name=lot_name, user=username
+            ),
+        )
+
+    def open_session(self, *, idle_lock_minutes: int) -> None:
+        """A password was accepted (a forced change may still follow)."""
+        self.session_open = True
+        self.idle_lock_minutes = idle_lock_minutes
+        self.note_activity()
+
+    def sign_in(self, user: SignedIn) -> None:
+        """`user` is in: show the dashboard."""
+        from booth.tui.screens.dashboard import DashboardScreen
+
+        self.ctx.user = user
+        self.session_open = True
+        self.note_activity()
+        self._pop_to(self.login_screen)
+        self.dashboard = DashboardScreen(self.ctx, refresh_seconds=self.refresh_seconds)
+        self.push_screen(self.dashboard)
+        self.refresh_bindings()
+
+    def lock(self, *, reason: str = "key") -> None:
+        """End the session and go back to the login (Ctrl+L, or idle)."""
+        if not self.session_open:
+            return
+        user = self._ctx.user if self._ctx is not None else None
+        if self._ctx is not None:
+            self._ctx.user = None
+        self.session_open = False
+        self.dashboard = None
+        if user is not None:
+            self._record_lock(user, reason)
+        if reason == "idle":
+            message = _("Locked after {n} idle minutes. Log in again.").format(
+                n=self.idle_lock_minutes
+            )
+        elif reason == "cancel":
+            message = _("The password was not changed. Log in again to change it.")
+        else:
+            message = _("Locked. Log in again.")
+        self._pop_to(self.login_screen)
+        from booth.tui.screens.login import LoginScreen
+
+        if isinstance(self.login_screen, LoginScreen):
+            self.login_screen.reset(message=message)
+        self.refresh_bindings()
+
+    @work(thread=True, group="audit")
+    def _record_lock(self, user: SignedIn, reason: str) -> None:
+        from booth.core import audit
+
+        try:
+            run_write(
+                self.ctx.engine,
+                lambda s: audit.record(
+                    s,
+                    clock=self.clock,
+                    actor=user.actor,
+                    action="logout",
+                    subject=user.username,
+                    details={"reason": reason},
+                ),
+            )
+        except EXPECTED_ERRORS as exc:
+            self.call_from_thread(self.notify, describe(exc, self.target), severity="error")
+
+    def _pop_to(self, screen: Screen[Any] | None) -> None:
+        """Pop screens (synchronously) until `screen` is on top."""
+        if screen is None or screen not in self.screen_stack:
+            return
+        while self.screen is not screen and len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    # --- idle lock -----------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, ACTIVITY_EVENTS):
+            self.note_activity()
+        await super().on_event(event)
+
+    def note_activity(self) -> None:
+        """The attendant did something: the idle countdown starts again."""
+        self.last_activity = self.clock.now()
+
+    def check_idle_lock(self) -> bool:
+        """Lock when nothing was typed for the lot's idle minutes; True if it locked."""
+        if not self.session_open:
+            return False
+        if self.clock.now() - self.last_activity >= timedelta(minutes=self.idle_lock_minutes):
+            self.lock(reason="idle")
+            return True
+        return False
+
+    # --- keys ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("check_in", "check_out", "invoices"):
+            return self.signed_in and not isinstance(self.screen, ModalScreen)
+        if action == "lock":
+            return self.session_open
+        return True
+
+    def _open(self, screen_class: Callable[[BoothContext], Screen[Any]]) -> None:
+        """Show a main screen on top of the dashboard (once)."""
+        if not self.signed_in or self.dashboard is None:
+            return
+        if type(self.screen) is screen_class:
+            return
+        self._pop_to(self.dashboard)
+        self.push_screen(screen_class(self.ctx))
+
+    def action_check_in(self) -> None:
+        """F2: check a vehicle in."""
+        from booth.tui.screens.checkin import CheckInScreen
+
+        self._open(CheckInScreen)
+
+    def action_check_out(self) -> None:
+        """F3: check a vehicle out and invoice it."""
+        from booth.tui.screens.checkout import CheckoutScreen
+
+        self._open(CheckoutScreen)
+
+    def action_invoices(self) -> None:
+        """F4: the invoices issued."""
+        from booth.tui.screens.invoices import InvoicesScreen
+
+        self._open(InvoicesScreen)
+
+    def action_lock(self) -> None:
+        """Ctrl+L: lock the booth (back to the login)."""
+        self.lock(reason="key")
+
+
+def create_app(
+    target: str,
+    *,
+    clock: Clock | None = None,
+    booth: str = "B1",
+    idle_check_seconds: float = IDLE_CHECK_SECONDS,
+    refresh_seconds: float = REFRESH_SECONDS,
+) -> BoothApp:
+    """The app on the database `target`, opened and migrated.
+
+    A database that does not exist yet, or has no operator, starts on the
+    first-run screen. Raises BoothError or SQLAlchemyError for one that
+    cannot be used (locked, damaged, newer than this program).
+    """
+    clock = clock or SystemClock()
+    engine: Engine | None = None
+    state = StartState(configured=False, has_operator=False, lot_name="")
+    if database_exists(target):
+        engine = open_database(target)
+        try:
+            state = run_read(engine, _start_state)
+        except BaseException:
+            engine.dispose()
+            raise
+        if state.has_operator and not state.configured:
+            engine.dispose()
+            raise BoothError(_("This lot is not set up yet. Run `booth setup` first."))
+    return BoothApp(
+        target=target,
+        clock=clock,
+        booth=booth,
+        engine=engine,
+        needs_setup=not state.has_operator,
+        lot_name=state.lot_name,
+        idle_check_seconds=idle_check_seconds,
+        refresh_seconds=refresh_seconds,
+    )
+
+
+def run(*, target: str, booth: str) -> None:
+    """Open the booth screen; a database that cannot be used gets one sentence and exit 1."""
+    try:
+        app = create_app(target, booth=booth)
+    except EXPECTED_ERRORS as exc:
+        print(describe(exc, target), file=sys.stderr)
+        raise SystemExit(1) from None
+    try:
+        app.run()
+    finally:
+        app.dispose()
