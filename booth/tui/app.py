@@ -32,6 +32,12 @@ from booth.tui.problems import EXPECTED_ERRORS, describe
 IDLE_CHECK_SECONDS = 5.0
 REFRESH_SECONDS = 5.0
 DEFAULT_IDLE_LOCK_MINUTES = 5
+# The screen each main key opens; its key is hidden while that screen is on top.
+MAIN_SCREENS = {
+    "check_in": "CheckInScreen",
+    "check_out": "CheckoutScreen",
+    "invoices": "InvoicesScreen",
+}
 # What counts as the attendant being there (a mouse merely passing over does not).
 ACTIVITY_EVENTS = (
     events.Key,
@@ -261,8 +267,12 @@ class BoothApp(App[None], inherit_bindings=False):
     # --- keys ----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("check_in", "check_out", "invoices"):
-            return self.signed_in and not isinstance(self.screen, ModalScreen)
+        if action in MAIN_SCREENS:
+            return (
+                self.signed_in
+                and not isinstance(self.screen, ModalScreen)
+                and type(self.screen).__name__ != MAIN_SCREENS[action]
+            )
         if action == "lock":
             return self.session_open
         return True

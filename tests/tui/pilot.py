@@ -7,8 +7,11 @@ from collections.abc import Callable
 
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input, Static
 
+from booth.core import auth
+from booth.core.audit import SignedIn
+from booth.core.db import run_read
 from booth.tui.app import BoothApp
 from booth.tui.widgets.notice import Notice
 
@@ -68,3 +71,27 @@ def field(app: BoothApp, selector: str) -> Input:
 def focused_id(app: BoothApp) -> str | None:
     """The id of the focused widget."""
     return app.focused.id if app.focused is not None else None
+
+
+def plain(app: BoothApp, selector: str) -> str:
+    """The text a Static shows, without styles."""
+    visual = app.screen.query_one(selector, Static).visual
+    return str(getattr(visual, "plain", visual))
+
+
+def table_rows(app: BoothApp, selector: str) -> list[tuple[str, ...]]:
+    """Every row of a DataTable as strings."""
+    table: DataTable[str] = app.screen.query_one(selector, DataTable)
+    return [tuple(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+async def sign_in(pilot: Pilot[None], username: str = "ana") -> None:
+    """Skip the login screen (tested on its own): sign `username` in directly."""
+    app = pilot.app
+    assert isinstance(app, BoothApp)
+    await pilot.pause()
+    user = run_read(app.ctx.engine, lambda s: auth.get_user(s, username))
+    assert user.id is not None
+    app.open_session(idle_lock_minutes=5)
+    app.sign_in(SignedIn(user_id=user.id, username=user.username, role=user.role, booth="B1"))
+    await settle(pilot)

@@ -52,24 +52,32 @@ def audit_actions(engine: Engine) -> list[tuple[str, str, dict[str, object]]]:
     return [(row.action, row.subject, json.loads(row.details)) for row in rows]
 
 
-async def test_username_is_focused_and_tab_goes_to_password(app: BoothApp) -> None:
+async def test_login_screen_fields_keys_and_empty_fields(app: BoothApp, engine: Engine) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
+        assert app.screen.query_one("#login-lot", Static).content == "Parqueadero Central"
         assert focused_id(app) == "username"
+        assert field(app, "#password").password is True
+        assert footer_keys(app) == [("^Q", "Quit")]
+        await pilot.press("f2", "ctrl+l")  # nothing to open or lock before a login
+        assert isinstance(app.screen, LoginScreen)
+        await pilot.press("enter")
+        assert message(app, "#login-message") == "Type your username."
         await pilot.press("tab")
         assert focused_id(app) == "password"
-        assert field(app, "#password").password is True
-        assert app.screen.query_one("#login-lot", Static).content == "Parqueadero Central"
-
-
-async def test_login_shows_only_quit_in_the_footer_and_ignores_f2(app: BoothApp) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        assert message(app, "#login-message") == "Type your username."
+        assert focused_id(app) == "username"
+        await type_text(pilot, "ana")
+        await pilot.press("enter")  # Enter on the username goes on to the password
+        assert focused_id(app) == "password"
+        await pilot.press("enter")
         await settle(pilot)
-        assert footer_keys(app) == [("^Q", "Quit")]
-        await pilot.press("f2", "ctrl+l")
-        await settle(pilot)
+        assert message(app, "#login-message") == "Type your password."
         assert isinstance(app.screen, LoginScreen)
+    assert [a for a, _s, _d in audit_actions(engine) if a.startswith("login")] == []
+    assert run_read(engine, lambda s: auth.get_user(s, "ana")).failed_attempts == 0
 
 
 async def test_good_login_opens_the_dashboard(app: BoothApp) -> None:
@@ -85,33 +93,6 @@ async def test_good_login_opens_the_dashboard(app: BoothApp) -> None:
             ("^L", "Lock"),
             ("^Q", "Quit"),
         ]
-
-
-async def test_enter_on_username_moves_to_password_without_trying(
-    app: BoothApp, engine: Engine
-) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await type_text(pilot, "ana")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert focused_id(app) == "password"
-        assert message(app, "#login-message") == ""
-        assert run_read(engine, lambda s: auth.get_user(s, "ana")).failed_attempts == 0
-
-
-async def test_empty_fields_are_asked_for_and_not_tried(app: BoothApp, engine: Engine) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
-        assert message(app, "#login-message") == "Type your username."
-        await pilot.press("tab", "enter")
-        assert message(app, "#login-message") == "Type your username."
-        assert focused_id(app) == "username"
-        await type_text(pilot, "ana")
-        await pilot.press("tab", "enter")
-        await settle(pilot)
-        assert message(app, "#login-message") == "Type your password."
-        assert isinstance(app.screen, LoginScreen)
-    assert [a for a, _s, _d in audit_actions(engine) if a.startswith("login")] == []
 
 
 async def test_wrong_password_unknown_user_and_disabled_user_get_the_same_sentence(
@@ -137,7 +118,7 @@ async def test_wrong_password_unknown_user_and_disabled_user_get_the_same_senten
 
 
 async def test_locked_account_stays_locked_with_the_right_password(
-    app: BoothApp, engine: Engine
+    app: BoothApp, engine: Engine, clock: FixedClock
 ) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot, "ana", "wrong-1")
@@ -152,99 +133,73 @@ async def test_locked_account_stays_locked_with_the_right_password(
         assert isinstance(app.screen, LoginScreen)
         assert message(app, "#login-message") == INVALID
         assert app.ctx.user is None
-
-
-async def test_lockout_ends_after_its_minutes(
-    app: BoothApp, engine: Engine, clock: FixedClock
-) -> None:
-    set_user(engine, "ana", locked_until=clock.now().replace(minute=10))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await login(pilot, "ana", ATTENDANT_PASSWORD)
-        assert message(app, "#login-message") == INVALID
-        clock.advance(minutes=11)
+        clock.advance(minutes=15)  # the lockout is over
         await paste(pilot, ATTENDANT_PASSWORD)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
 
 
-class TestForcedPasswordChange:
-    """After an operator reset the user sets a new password before anything else."""
-
-    async def test_new_password_twice_then_dashboard(self, app: BoothApp, engine: Engine) -> None:
-        set_user(engine, "ana", must_change_password=True)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await login(pilot, "ana", ATTENDANT_PASSWORD)
+async def test_forced_password_change(app: BoothApp, engine: Engine) -> None:
+    """After an operator reset the user sets a new password (twice) before anything else."""
+    set_user(engine, "ana", must_change_password=True)
+    before = run_read(engine, lambda s: auth.get_user(s, "ana")).password_hash
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot, "ana", ATTENDANT_PASSWORD)
+        assert isinstance(app.screen, PasswordScreen)
+        assert focused_id(app) == "new-password"
+        assert app.ctx.user is None
+        assert footer_keys(app) == [("Esc", "Back to login"), ("^L", "Lock"), ("^Q", "Quit")]
+        await pilot.press("f2")
+        assert isinstance(app.screen, PasswordScreen)
+        # Esc: back to the login, which asks again.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert message(app, "#login-message") == (
+            "The password was not changed. Log in again to change it."
+        )
+        assert app.session_open is False
+        await login(pilot, "ana", ATTENDANT_PASSWORD)
+        assert isinstance(app.screen, PasswordScreen)
+        for first, second, expected in (
+            ("short", "short", "A password needs at least 8 characters."),
+            ("long-enough-1", "long-enough-2", "The two passwords differ; type them again."),
+            (
+                ATTENDANT_PASSWORD,
+                ATTENDANT_PASSWORD,
+                "Choose a password different from the current one.",
+            ),
+            (
+                "ñ" * 40,
+                "ñ" * 40,
+                "A password can be at most 72 bytes long (UTF-8); this one is too long.",
+            ),
+        ):
+            await paste(pilot, first)
+            await pilot.press("enter")
+            await paste(pilot, second)
+            await pilot.press("enter")
+            await settle(pilot)
             assert isinstance(app.screen, PasswordScreen)
+            assert message(app, "#password-message") == expected
+            assert field(app, "#new-password").value == ""
+            assert field(app, "#repeat-password").value == ""
             assert focused_id(app) == "new-password"
-            assert app.ctx.user is None
-            assert footer_keys(app) == [("Esc", "Back to login"), ("^L", "Lock"), ("^Q", "Quit")]
-            await pilot.press("f2")
-            assert isinstance(app.screen, PasswordScreen)
-            await paste(pilot, "brand-new-pass")
-            await pilot.press("enter")
-            assert focused_id(app) == "repeat-password"
-            await paste(pilot, "brand-new-pass")
-            await pilot.press("enter")
-            await settle(pilot)
-            assert isinstance(app.screen, DashboardScreen)
-            assert app.ctx.user is not None
-        user = run_read(engine, lambda s: auth.get_user(s, "ana"))
-        assert user.must_change_password is False
-        assert auth.check_password("brand-new-pass", user.password_hash)
-        assert ("user.password_change", "ana", {}) in audit_actions(engine)
-
-    async def test_every_refusal_keeps_the_old_password(
-        self, app: BoothApp, engine: Engine
-    ) -> None:
-        set_user(engine, "ana", must_change_password=True)
-        before = run_read(engine, lambda s: auth.get_user(s, "ana")).password_hash
-        async with app.run_test(size=(80, 24)) as pilot:
-            await login(pilot, "ana", ATTENDANT_PASSWORD)
-            cases = (
-                ("short", "short", "A password needs at least 8 characters."),
-                ("long-enough-1", "long-enough-2", "The two passwords differ; type them again."),
-                (
-                    ATTENDANT_PASSWORD,
-                    ATTENDANT_PASSWORD,
-                    "Choose a password different from the current one.",
-                ),
-                (
-                    "ñ" * 40,
-                    "ñ" * 40,
-                    "A password can be at most 72 bytes long (UTF-8); this one is too long.",
-                ),
-            )
-            for first, second, expected in cases:
-                await paste(pilot, first)
-                await pilot.press("enter")
-                await paste(pilot, second)
-                await pilot.press("enter")
-                await settle(pilot)
-                assert isinstance(app.screen, PasswordScreen)
-                assert message(app, "#password-message") == expected
-                assert field(app, "#new-password").value == ""
-                assert field(app, "#repeat-password").value == ""
-                assert focused_id(app) == "new-password"
         after = run_read(engine, lambda s: auth.get_user(s, "ana"))
-        assert after.password_hash == before
-        assert after.must_change_password is True
-
-    async def test_escape_goes_back_to_login_and_asks_again(
-        self, app: BoothApp, engine: Engine
-    ) -> None:
-        set_user(engine, "ana", must_change_password=True)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await login(pilot, "ana", ATTENDANT_PASSWORD)
-            await pilot.press("escape")
-            await settle(pilot)
-            assert isinstance(app.screen, LoginScreen)
-            assert message(app, "#login-message") == (
-                "The password was not changed. Log in again to change it."
-            )
-            assert app.session_open is False
-            await login(pilot, "ana", ATTENDANT_PASSWORD)
-            assert isinstance(app.screen, PasswordScreen)
+        assert (after.password_hash, after.must_change_password) == (before, True)
+        await paste(pilot, "brand-new-pass")
+        await pilot.press("enter")
+        assert focused_id(app) == "repeat-password"
+        await paste(pilot, "brand-new-pass")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.ctx.user is not None
+    user = run_read(engine, lambda s: auth.get_user(s, "ana"))
+    assert user.must_change_password is False
+    assert auth.check_password("brand-new-pass", user.password_hash)
+    assert ("user.password_change", "ana", {}) in audit_actions(engine)
 
 
 class TestLock:
@@ -269,6 +224,8 @@ class TestLock:
         self, app: BoothApp, engine: Engine, clock: FixedClock
     ) -> None:
         async with app.run_test(size=(80, 24)) as pilot:
+            clock.advance(hours=3)
+            assert app.check_idle_lock() is False  # nobody logged in: nothing to lock
             await login(pilot, "ana", ATTENDANT_PASSWORD)
             clock.advance(minutes=4, seconds=59)
             assert app.check_idle_lock() is False
@@ -313,13 +270,4 @@ class TestLock:
             clock.advance(minutes=5)
             assert app.check_idle_lock() is True
             await settle(pilot)
-            assert isinstance(app.screen, LoginScreen)
-
-    async def test_nothing_locks_while_nobody_is_logged_in(
-        self, app: BoothApp, clock: FixedClock
-    ) -> None:
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            clock.advance(hours=3)
-            assert app.check_idle_lock() is False
             assert isinstance(app.screen, LoginScreen)

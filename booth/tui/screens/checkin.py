@@ -64,9 +64,10 @@ class CheckInScreen(Screen[None]):
 
     AUTO_FOCUS = "#plate"
     BINDINGS = [
-        Binding("escape", "back", _("Dashboard"), key_display="Esc"),
-        Binding("down", "change_type(1)", _("Type"), key_display="↑↓"),
-        Binding("up", "change_type(-1)", _("Type"), show=False),
+        Binding("escape", "back", _("Dashboard"), key_display="Esc", priority=True),
+        # Priority: the plate field (a scrollable widget) would otherwise claim the arrows.
+        Binding("down", "change_type(1)", _("Type"), key_display="↑↓", priority=True),
+        Binding("up", "change_type(-1)", _("Type"), show=False, priority=True),
     ]
 
     def __init__(self, ctx: BoothContext) -> None:
@@ -190,6 +191,7 @@ class CheckInScreen(Screen[None]):
             self.type_chosen = chosen
             self.query_one(TypePicker).selected = vehicle_type
             field.value = text
+            field.action_end()  # keep typing where the attendant left off
         self.pending = None
         self.query_one("#confirmation", Static).display = False
         self.query_one("#plate", Input).focus()

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from rich.text import Text
 from sqlmodel import Session, col, select
 from textual import on, work
 from textual.app import ComposeResult
@@ -147,12 +148,12 @@ class DashboardScreen(Screen[None]):
             yield Input(
                 id="search", placeholder=_("type a plate or ticket to filter"), max_length=20
             )
-        table: DataTable[str] = DataTable(id="inside", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str | Text] = DataTable(id="inside", cursor_type="row", zebra_stripes=True)
         table.add_column(_("Plate"), key="plate")
         table.add_column(_("Type"), key="type")
         table.add_column(_("Entered"), key="entered")
         table.add_column(_("Inside"), key="inside")
-        table.add_column(_("Fee so far"), key="fee")
+        table.add_column(Text(_("Fee so far"), justify="right"), key="fee")
         yield table
         yield Notice(id="dashboard-status")
         yield Footer()
@@ -175,7 +176,7 @@ class DashboardScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read the lot again in a worker (only while this screen is on top)."""
-        if self.is_current and self.ctx.user is not None:
+        if self.app.screen is self and self.ctx.user is not None:
             self._load()
 
     @work(thread=True, exclusive=True, group="dashboard")
@@ -232,7 +233,7 @@ class DashboardScreen(Screen[None]):
     def _fill_table(self) -> None:
         if self.snapshot is None:
             return
-        table: DataTable[str] = self.query_one("#inside", DataTable)
+        table: DataTable[str | Text] = self.query_one("#inside", DataTable)
         current = None
         if table.row_count and table.cursor_row >= 0:
             try:
@@ -249,7 +250,7 @@ class DashboardScreen(Screen[None]):
                 type_label(row.vehicle_type),
                 local_time(row.entered_at, self.snapshot.zone, self.snapshot.taken_at),
                 duration(row.minutes),
-                format_cop(row.fee),
+                Text(format_cop(row.fee), justify="right"),
                 key=row.plate,
             )
         if current is not None:
