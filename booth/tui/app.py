@@ -204,7 +204,7 @@ class BoothApp(App[None], inherit_bindings=False):
         if user is not None:
             self._record_lock(user, reason)
         if reason == "idle":
-            message = _("Locked after {n} idle minutes. Log in again.").format(
+            message = _("Locked: nothing was typed for {n} min. Log in again.").format(
                 n=self.idle_lock_minutes
             )
         elif reason == "cancel":

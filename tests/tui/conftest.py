@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
-from booth.core import stays
+from booth.core import plates, stays
 from booth.core.clock import FixedClock
 from booth.core.db import run_write
 from booth.core.models import TariffVersion
@@ -44,12 +44,12 @@ def app(engine: Engine, make_app: AppFactory) -> BoothApp:
 
 
 BUSY_LOT_SINCE = START - timedelta(days=2)
-# plate, vehicle type, minutes before START, entry booth
+# plate, vehicle type, minutes before START, entry booth, ticket code
 BUSY_STAYS = (
-    ("GHI789", "car", 26 * 60, "B1"),
-    ("ABC123", "car", 150, "B2"),
-    ("DEF456", "car", 45, "B1"),
-    ("XYZ12D", "motorcycle", 10, "B1"),
+    ("GHI789", "car", 26 * 60, "B1", "HJK234"),
+    ("ABC123", "car", 150, "B2", "MNP567"),
+    ("DEF456", "car", 45, "B1", "QRS789"),
+    ("XYZ12D", "motorcycle", 10, "B1", "TUV234"),
 )
 
 
@@ -82,12 +82,16 @@ def add_tariff(engine: Engine, vehicle_type: str, unit_price: int, since: dateti
 
 
 @pytest.fixture
-def busy_engine(db_path: Path) -> Iterator[Engine]:
+def busy_engine(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     """A lot set up two days ago (cars 50, motorcycles 10) with four vehicles inside."""
     eng = make_lot(db_path, FixedClock(BUSY_LOT_SINCE), capacities={"car": 50, "motorcycle": 10})
     add_tariff(eng, "motorcycle", 20, BUSY_LOT_SINCE)
-    for plate, vtype, minutes, booth in BUSY_STAYS:
-        park(eng, START - timedelta(minutes=minutes), plate, vtype, booth)
+    with monkeypatch.context() as patch:
+        tickets = iter([ticket for *_rest, ticket in BUSY_STAYS])
+        # Random codes could match what a test types in the search box.
+        patch.setattr(plates, "new_ticket_code", lambda: next(tickets))
+        for plate, vtype, minutes, booth, _ticket in BUSY_STAYS:
+            park(eng, START - timedelta(minutes=minutes), plate, vtype, booth)
     yield eng
     eng.dispose()
 

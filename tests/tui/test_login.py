@@ -237,7 +237,10 @@ class TestLock:
             assert app.check_idle_lock() is True
             await settle(pilot)
             assert isinstance(app.screen, LoginScreen)
-            assert message(app, "#login-message") == "Locked after 5 idle minutes. Log in again."
+            assert (
+                message(app, "#login-message")
+                == "Locked: nothing was typed for 5 min. Log in again."
+            )
         assert audit_actions(engine)[-1] == ("logout", "ana", {"reason": "idle"})
 
     async def test_idle_minutes_come_from_the_lot_and_the_timer_checks(
@@ -258,7 +261,10 @@ class TestLock:
             assert isinstance(app.screen, DashboardScreen)
             clock.advance(minutes=2)
             await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen))
-            assert message(app, "#login-message") == "Locked after 2 idle minutes. Log in again."
+            assert (
+                message(app, "#login-message")
+                == "Locked: nothing was typed for 2 min. Log in again."
+            )
 
     async def test_idle_during_a_forced_password_change_also_locks(
         self, app: BoothApp, engine: Engine, clock: FixedClock
