@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 
@@ -17,7 +18,9 @@ from booth.core.models import AuditEvent, Stay, VehicleType
 from booth.tui.app import BoothApp
 from booth.tui.screens.checkin import CheckInScreen
 from booth.tui.screens.dashboard import DashboardScreen
+from booth.tui.screens.login import LoginScreen
 from booth.tui.widgets.type_picker import TypePicker
+from booth.tui.workers import deliver
 from tests.conftest import START
 from tests.tui.conftest import add_tariff, park
 from tests.tui.pilot import (
@@ -244,3 +247,18 @@ async def test_clock_going_on_shows_in_the_confirmation(
         assert plain(app, "#confirmation").startswith("ABC123  ·  Car  ·  2026-03-10 10:15")
     entered = run_read(engine, lambda s: s.exec(select(col(Stay.entered_at))).one())
     assert entered == START + timedelta(minutes=75)
+
+
+async def test_a_result_arriving_after_the_lock_is_dropped(app: BoothApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_checkin(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, CheckInScreen)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert not screen.is_attached
+        # What a check-in worker still running at the lock would hand back.
+        await asyncio.to_thread(deliver, screen, screen._refused, "late")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert app.is_running

@@ -25,6 +25,7 @@ from booth.tui.screens.dashboard import search_key
 from booth.tui.widgets.notice import Kind, Notice
 from booth.tui.widgets.occupancy import OccupancyBar
 from booth.tui.widgets.type_picker import TypePicker
+from booth.tui.workers import deliver
 
 PLATE_FIELD_MAX = 12  # a plate has at most 8 symbols; room for spaces and dashes
 
@@ -105,9 +106,9 @@ class CheckInScreen(Screen[None]):
         try:
             view = run_read(self.ctx.engine, _lot_view)
         except EXPECTED_ERRORS as exc:
-            self.app.call_from_thread(self._say, describe(exc, self.ctx.target), "error")
+            deliver(self, self._say, describe(exc, self.ctx.target), "error")
             return
-        self.app.call_from_thread(self._show_lot, view)
+        deliver(self, self._show_lot, view)
 
     def _show_lot(self, view: LotView) -> None:
         self.query_one(OccupancyBar).show(view.occupancy)
@@ -161,7 +162,7 @@ class CheckInScreen(Screen[None]):
                 ctx.engine, clock=ctx.clock, who=user, plate=plate, vehicle_type=vehicle_type
             )
         except EXPECTED_ERRORS as exc:
-            self.app.call_from_thread(self._refused, describe(exc, ctx.target))
+            deliver(self, self._refused, describe(exc, ctx.target))
             return
         stay = done.stay
 
@@ -180,7 +181,7 @@ class CheckInScreen(Screen[None]):
             entered=entered,
             ticket=plates.format_ticket(stay.ticket_code),
         )
-        self.app.call_from_thread(self._checked_in, confirmation, view)
+        deliver(self, self._checked_in, confirmation, view)
 
     def _refused(self, message: str) -> None:
         self.busy = False

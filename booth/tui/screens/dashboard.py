@@ -28,6 +28,7 @@ from booth.tui.labels import duration, local_time, type_label
 from booth.tui.problems import EXPECTED_ERRORS, describe
 from booth.tui.widgets.notice import Notice
 from booth.tui.widgets.occupancy import OccupancyBar
+from booth.tui.workers import deliver
 
 
 @dataclass(frozen=True)
@@ -186,10 +187,10 @@ class DashboardScreen(Screen[None]):
             snapshot = self.ctx_read()
         except EXPECTED_ERRORS as exc:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._show_problem, describe(exc, self.ctx.target))
+                deliver(self, self._show_problem, describe(exc, self.ctx.target))
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, snapshot)
+            deliver(self, self._show, snapshot)
 
     def ctx_read(self) -> Snapshot:
         """One read-only transaction for the whole dashboard."""

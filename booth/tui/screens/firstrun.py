@@ -21,6 +21,7 @@ from booth.core.setup import run_setup
 from booth.tui.problems import EXPECTED_ERRORS, describe
 from booth.tui.screens.login import PASSWORD_FIELD_MAX, USERNAME_FIELD_MAX
 from booth.tui.widgets.notice import Notice
+from booth.tui.workers import deliver
 
 if TYPE_CHECKING:
     from booth.tui.app import BoothApp
@@ -129,9 +130,7 @@ class FirstRunScreen(Screen[None]):
             )
             engine = open_database(self.target)
         except EXPECTED_ERRORS as exc:
-            self.app.call_from_thread(
-                self._fail, describe(exc, self.target), "#lot-name", clear_passwords=True
-            )
+            deliver(self, self._fail, describe(exc, self.target), "#lot-name", clear_passwords=True)
             return
         app = cast("BoothApp", self.app)
-        app.call_from_thread(app.finish_setup, engine, username=username, lot_name=result.lot_name)
+        deliver(self, app.finish_setup, engine, username=username, lot_name=result.lot_name)

@@ -18,6 +18,7 @@ from booth.core.i18n import _
 from booth.tui.context import BoothContext
 from booth.tui.problems import EXPECTED_ERRORS, describe
 from booth.tui.widgets.notice import Notice
+from booth.tui.workers import deliver
 
 if TYPE_CHECKING:
     from booth.tui.app import BoothApp
@@ -92,7 +93,10 @@ class LoginScreen(Screen[None]):
             name = run_read(self.ctx.engine, lambda s: lot.get_settings(s).name)
         except EXPECTED_ERRORS:
             return  # the login itself will say what is wrong with the database
-        self.app.call_from_thread(self.query_one("#login-lot", Static).update, name)
+        deliver(self, self._show_lot_name, name)
+
+    def _show_lot_name(self, name: str) -> None:
+        self.query_one("#login-lot", Static).update(name)
 
     @on(Input.Submitted, "#username")
     def _username_entered(self) -> None:
@@ -136,14 +140,14 @@ class LoginScreen(Screen[None]):
             )
             idle_minutes = run_read(ctx.engine, lambda s: lot.get_settings(s).idle_lock_minutes)
         except AuthError as exc:
-            self.app.call_from_thread(self._failed, exc.message)
+            deliver(self, self._failed, exc.message)
             return
         except EXPECTED_ERRORS as exc:
-            self.app.call_from_thread(self._failed, describe(exc, ctx.target))
+            deliver(self, self._failed, describe(exc, ctx.target))
             return
         assert user.id is not None
         signed = SignedIn(user_id=user.id, username=user.username, role=user.role, booth=ctx.booth)
-        self.app.call_from_thread(self._succeeded, signed, user.must_change_password, idle_minutes)
+        deliver(self, self._succeeded, signed, user.must_change_password, idle_minutes)
 
     def _failed(self, message: str) -> None:
         self.busy = False

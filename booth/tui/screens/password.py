@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +19,7 @@ from booth.tui.context import BoothContext
 from booth.tui.problems import EXPECTED_ERRORS, describe
 from booth.tui.screens.login import PASSWORD_FIELD_MAX
 from booth.tui.widgets.notice import Notice
+from booth.tui.workers import deliver
 
 if TYPE_CHECKING:
     from booth.tui.app import BoothApp
@@ -100,17 +101,17 @@ class PasswordScreen(Screen[None]):
                 new_password=password,
             )
         except EXPECTED_ERRORS as exc:
-            self.app.call_from_thread(self._fail, describe(exc, self.ctx.target))
+            deliver(self, self._fail, describe(exc, self.ctx.target))
             return
-        self.app.call_from_thread(self._saved)
+        deliver(self, self._saved)
 
     def _saved(self) -> None:
         self.busy = False
-        app: BoothApp = self.app  # type: ignore[assignment]
+        app = cast("BoothApp", self.app)
         app.sign_in(self.user)
         app.notify(_("Password changed."))
 
     def action_cancel(self) -> None:
         """Esc: nothing changes; the next login asks again."""
-        app: BoothApp = self.app  # type: ignore[assignment]
+        app = cast("BoothApp", self.app)
         app.lock(reason="cancel")
