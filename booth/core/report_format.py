@@ -198,15 +198,16 @@ def encode(text: str, fmt: str) -> bytes:
 
 # --- the table a person reads ---------------------------------------------------------------
 
-
-def _local(instant: datetime | None, tz: ZoneInfo) -> str:
-    if instant is None:
-        return "—"
-    return instant.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+# (header, justify, never wrap): money, numbers and times stay whole; names may be cut.
+Column = tuple[str, str, bool]
 
 
 def _money(amount: int | None) -> str:
     return "—" if amount is None else format_cop(amount)
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def period_title(report: Report) -> str:
@@ -223,34 +224,77 @@ def period_title(report: Report) -> str:
     return title
 
 
+class _Clock:
+    """Local times as short as they can be: `14:05` on a one-day report's own day."""
+
+    def __init__(self, report: Report) -> None:
+        self.tz = report.zone
+        p = report.period
+        self.day = p.first_day if p.first_day == p.last_day else None
+
+    def __call__(self, instant: datetime | None) -> str:
+        if instant is None:
+            return "—"
+        moment = instant.astimezone(self.tz)
+        if moment.date() == self.day:
+            return moment.strftime("%H:%M")
+        return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _table(title: str, columns: list[Column], caption: str | None = None) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        caption=caption,
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    for header, justify, whole in columns:
+        table.add_column(
+            header,
+            justify=justify,  # type: ignore[arg-type]
+            no_wrap=whole,
+            overflow="fold" if whole else "ellipsis",
+        )
+    return table
+
+
 def render_table(report: Report) -> RenderableType:
     """A Rich layout: totals, breakdowns, invoices, voids, vehicles inside, numbering, shifts."""
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
-    tz = report.zone
+    at = _Clock(report)
     t = report.totals
+    money_columns: list[Column] = [
+        (_("Invoices"), "right", True),
+        (_("Revenue"), "right", True),
+        (_("Base"), "right", True),
+        (_("IVA"), "right", True),
+    ]
     parts: list[RenderableType] = [
         Text(period_title(report), style="bold"),
         Text(
             _("From {start} to {end} ({zone}); generated {now}.").format(
-                start=_local(report.period.start, tz),
-                end=_local(report.period.end, tz),
+                start=_local(report.period.start, report.zone),
+                end=_local(report.period.end, report.zone),
                 zone=report.timezone,
-                now=_local(report.generated_at, tz),
+                now=_local(report.generated_at, report.zone),
             )
+            + "\n"
         ),
     ]
 
-    summary = Table(title=_("Totals"), title_justify="left")
-    summary.add_column(_("Invoices"), justify="right")
-    summary.add_column(_("Revenue"), justify="right")
-    summary.add_column(_("Base"), justify="right")
-    summary.add_column(_("IVA"), justify="right")
-    summary.add_column(_("Voided"), justify="right")
+    summary = _table(_("Totals"), [*money_columns, (_("Voided"), "right", True)])
     summary.add_row(
-        f"{t.count:,}".replace(",", "."),
+        _count(t.count),
         _money(t.amount),
         _money(t.base),
         _money(t.tax),
@@ -264,93 +308,109 @@ def render_table(report: Report) -> RenderableType:
         (_("By attendant"), t.by_attendant, False),
         (_("By booth"), t.by_booth, False),
     ):
-        table = Table(title=title, title_justify="left")
-        table.add_column("")
-        for header in (_("Invoices"), _("Revenue"), _("Base"), _("IVA")):
-            table.add_column(header, justify="right")
+        if not groups:
+            continue
+        table = _table(title, [("", "left", False), *money_columns])
         for key, sub in groups.items():
             table.add_row(
                 _(key) if translate else key,
-                str(sub.count),
+                _count(sub.count),
                 _money(sub.amount),
                 _money(sub.base),
                 _money(sub.tax),
             )
         parts.append(table)
 
-    invoices = Table(title=_("Invoices"), title_justify="left")
-    for header, justify in (
-        (_("Number"), "left"),
-        (_("Plate"), "left"),
-        (_("Type"), "left"),
-        (_("Entered"), "left"),
-        (_("Exited"), "left"),
-        (_("Minutes"), "right"),
-        (_("Amount"), "right"),
-        (_("Method"), "left"),
-        (_("Attendant"), "left"),
-        (_("Booth"), "left"),
-    ):
-        invoices.add_column(header, justify=justify)  # type: ignore[arg-type]
-    for line in report.invoices:
-        invoices.add_row(
-            line.number + (" " + _("(voided)") if line.voided else ""),
-            line.plate,
-            _(line.vehicle_type),
-            _local(line.entered_at, tz),
-            _local(line.exited_at, tz),
-            f"{line.minutes:,}".replace(",", "."),
-            _money(line.amount),
-            _(line.payment_method),
-            line.attendant,
-            line.booth,
-            style="dim strike" if line.voided else None,
+    if report.invoices:
+        invoices = _table(
+            _("Invoices"),
+            [
+                (_("Number"), "left", True),
+                (_("Plate"), "left", True),
+                (_("Type"), "left", False),
+                (_("Entered"), "left", True),
+                (_("Exited"), "left", True),
+                (_("Min"), "right", True),
+                (_("Amount"), "right", True),
+                (_("Method"), "left", False),
+                (_("Attendant"), "left", False),
+                (_("Booth"), "left", False),
+            ],
+            caption=_("* voided: listed, not counted") if report.voided else None,
         )
-    parts.append(invoices if report.invoices else Text(_("No invoices in this period.")))
+        for line in report.invoices:
+            invoices.add_row(
+                line.number + ("*" if line.voided else ""),
+                line.plate,
+                _(line.vehicle_type),
+                at(line.entered_at),
+                at(line.exited_at),
+                _count(line.minutes),
+                _money(line.amount),
+                _(line.payment_method),
+                line.attendant,
+                line.booth,
+                style="dim" if line.voided else None,
+            )
+        parts.append(invoices)
+    else:
+        parts.append(Text(_("No invoices in this period.") + "\n"))
 
     if report.voided:
-        voided = Table(title=_("Voided invoices (not counted)"), title_justify="left")
-        for header in (_("Number"), _("Plate"), _("Amount"), _("Voided at"), _("By"), _("Reason")):
-            voided.add_column(header, justify="right" if header == _("Amount") else "left")
+        voided = _table(
+            _("Voided invoices (not counted)"),
+            [
+                (_("Number"), "left", True),
+                (_("Plate"), "left", True),
+                (_("Amount"), "right", True),
+                (_("Voided at"), "left", True),
+                (_("By"), "left", False),
+                (_("Reason"), "left", False),
+            ],
+        )
         for line in report.voided:
             voided.add_row(
                 line.number,
                 line.plate,
                 _money(line.amount),
-                _local(line.voided_at, tz),
+                at(line.voided_at),
                 line.voided_by or "?",
                 line.void_reason,
             )
         parts.append(voided)
 
-    inside = Table(
-        title=_("Vehicles inside at {at} (fee so far)").format(at=_local(report.priced_at, tz)),
-        title_justify="left",
-    )
-    for header, justify in (
-        (_("Plate"), "left"),
-        (_("Type"), "left"),
-        (_("Since"), "left"),
-        (_("Booth"), "left"),
-        (_("Fee so far"), "right"),
-    ):
-        inside.add_column(header, justify=justify)  # type: ignore[arg-type]
-    for s in report.open_stays:
-        inside.add_row(
-            s.plate, _(s.vehicle_type), _local(s.since, tz), s.entry_booth, _money(s.fee_so_far)
+    if report.open_stays:
+        inside = _table(
+            _("Vehicles inside at {at} (fee so far)").format(
+                at=_local(report.priced_at, report.zone)
+            ),
+            [
+                (_("Plate"), "left", True),
+                (_("Type"), "left", False),
+                (_("Since"), "left", True),
+                (_("Booth"), "left", False),
+                (_("Fee so far"), "right", True),
+            ],
         )
-    parts.append(inside if report.open_stays else Text(_("No vehicles inside at the end.")))
+        for s in report.open_stays:
+            inside.add_row(
+                s.plate, _(s.vehicle_type), at(s.since), s.entry_booth, _money(s.fee_so_far)
+            )
+        parts.append(inside)
+    else:
+        parts.append(Text(_("No vehicles inside at the end of the period.") + "\n"))
 
-    peak = Table(title=_("Peak occupancy"), title_justify="left")
-    for header, justify in (
-        (_("Type"), "left"),
-        (_("Peak"), "right"),
-        (_("Capacity"), "right"),
-        (_("At"), "left"),
-    ):
-        peak.add_column(header, justify=justify)  # type: ignore[arg-type]
+    peak = _table(
+        _("Peak occupancy"),
+        [
+            (_("Type"), "left", False),
+            (_("Peak"), "right", True),
+            (_("Capacity"), "right", True),
+            (_("At"), "left", True),
+        ],
+    )
     for o in report.occupancy:
-        peak.add_row(_(o.vehicle_type), str(o.peak), str(o.capacity), _local(o.at, tz))
+        peak.add_row(_(o.vehicle_type), str(o.peak), str(o.capacity), at(o.at))
     parts.append(peak)
 
     n = report.numbering
@@ -358,40 +418,37 @@ def render_table(report: Report) -> RenderableType:
         used = _("No invoice numbers used in this period.")
     else:
         used = _("Invoice numbers used: {first} to {last} ({count}).").format(
-            first=n.first, last=n.last, count=n.used
+            first=n.first, last=n.last, count=_count(n.used)
         )
     if n.remaining is None:
         left = _("There is no active numbering authorisation.")
     else:
         left = _(
             "{remaining} numbers left in the authorisation {prefix}{low}–{prefix}{high}."
-        ).format(
-            remaining=f"{n.remaining:,}".replace(",", "."),
-            prefix=n.prefix,
-            low=n.range_from,
-            high=n.range_to,
-        )
-    parts.append(Text(used + " " + left))
+        ).format(remaining=_count(n.remaining), prefix=n.prefix, low=n.range_from, high=n.range_to)
+    parts.append(Text(_("Numbering"), style="bold"))
+    parts.append(Text(used + " " + left + "\n"))
 
     if report.shifts:
-        shifts = Table(title=_("Shifts"), title_justify="left")
-        for header, justify in (
-            (_("Attendant"), "left"),
-            (_("Booth"), "left"),
-            (_("Opened"), "left"),
-            (_("Closed"), "left"),
-            (_("Float"), "right"),
-            (_("Expected"), "right"),
-            (_("Counted"), "right"),
-            (_("Difference"), "right"),
-        ):
-            shifts.add_column(header, justify=justify)  # type: ignore[arg-type]
+        shifts = _table(
+            _("Shifts"),
+            [
+                (_("Attendant"), "left", False),
+                (_("Booth"), "left", False),
+                (_("Opened"), "left", True),
+                (_("Closed"), "left", True),
+                (_("Float"), "right", True),
+                (_("Expected"), "right", True),
+                (_("Counted"), "right", True),
+                (_("Difference"), "right", True),
+            ],
+        )
         for shift in report.shifts:
             shifts.add_row(
                 shift.attendant,
                 shift.booth,
-                _local(shift.opened_at, tz),
-                _local(shift.closed_at, tz) if shift.closed_at else _("open"),
+                at(shift.opened_at),
+                at(shift.closed_at) if shift.closed_at else _("open"),
                 _money(shift.opening_float),
                 _money(shift.expected_cash),
                 _money(shift.counted_cash),
@@ -400,7 +457,16 @@ def render_table(report: Report) -> RenderableType:
         parts.append(shifts)
     else:
         parts.append(Text(_("No shifts in this period.")))
-    return Group(*parts)
+    spaced: list[RenderableType] = []
+    for part in parts:
+        spaced.append(part)
+        if not isinstance(part, Text):
+            spaced.append(Text(""))  # a blank line after each table
+    return Group(*spaced)
+
+
+def _local(instant: datetime, tz: ZoneInfo) -> str:
+    return instant.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 def render_table_text(report: Report, *, width: int = 120) -> str:
