@@ -50,6 +50,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, target)
+        _sync_folder(folder)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise Refused(
@@ -92,6 +93,20 @@ def open_for_reading(db: str | None) -> Engine:
         return engine
     engine.dispose()
     return open_db(db)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _default_mode() -> int:

@@ -275,9 +275,10 @@ def test_output_file_written_atomically(
     target = tmp_path / "reports" / f"day.{fmt}"
     target.parent.mkdir()
     target.write_text("old report")
-    result = run(runner, db, "--date", "2026-03-10", "--format", fmt, "--output", str(target))
+    flag = "-o" if fmt == "table" else "--output"
+    result = run(runner, db, "--date", "2026-03-10", "--format", fmt, flag, str(target))
     assert result.exit_code == 0, result.output
-    assert f"written to {target}" in result.stdout
+    assert result.stdout == f"Report for 2026-03-10 to 2026-03-10 written to {target}.\n"
     assert os.listdir(target.parent) == [target.name]  # no temporary file left behind
     content = target.read_bytes()
     if fmt == "json":
