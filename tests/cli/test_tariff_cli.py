@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from booth.cli import app
@@ -46,8 +46,10 @@ def show_json(runner: CliRunner, db: str) -> dict:
     return json.loads(out)
 
 
-def stored(db_path: Path, engine: Engine) -> tuple[int, list[AuditEvent]]:
-    def work(s):  # type: ignore[no-untyped-def]
+def stored(engine: Engine) -> tuple[int, list[AuditEvent]]:
+    """How many tariff versions exist, and the `tariff.set` audit events."""
+
+    def work(s: Session) -> tuple[int, list[AuditEvent]]:
         n = len(s.exec(select(TariffVersion.id)).all())
         events = list(
             s.exec(
@@ -107,7 +109,7 @@ class TestShow:
 
 class TestSet:
     def test_set_now_carries_over_and_is_audited(
-        self, runner: CliRunner, db: str, db_path: Path, engine: Engine, clock: FixedClock
+        self, runner: CliRunner, db: str, engine: Engine, clock: FixedClock
     ) -> None:
         clock.advance(minutes=1)
         code, out, err = invoke(
@@ -129,7 +131,7 @@ class TestSet:
             "daily_max": 20000,
             "effective_from": "2026-03-10T09:01:00-05:00",
         }
-        count, events = stored(db_path, engine)
+        count, events = stored(engine)
         assert count == 2 and len(events) == 1
         assert events[0].username.startswith("cli:") and events[0].subject == "car"
         details = json.loads(events[0].details)
@@ -227,7 +229,6 @@ class TestSet:
         self,
         runner: CliRunner,
         db: str,
-        db_path: Path,
         engine: Engine,
         clock: FixedClock,
         args: list[str],
@@ -238,7 +239,7 @@ class TestSet:
         assert code == 1
         assert err.strip() == message
         assert out == ""
-        assert stored(db_path, engine) == (1, [])
+        assert stored(engine) == (1, [])
 
     def test_missing_type_is_a_usage_error(self, runner: CliRunner, db: str) -> None:
         code, _, err = invoke(runner, "tariff", "set", "--unit-price", "40", "--db", db)

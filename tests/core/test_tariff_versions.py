@@ -24,6 +24,7 @@ OPERATOR = Actor("cli:ops", "B1")
 def add(
     engine: Engine,
     clock: FixedClock,
+    *,
     vehicle_type: str = "car",
     effective_from: datetime | None = None,
     **change: int,
@@ -188,12 +189,12 @@ def test_a_type_without_tariff_needs_unit_minutes_and_price(
 ) -> None:
     for change in ({"unit_price": 500}, {"unit_minutes": 15}, {"grace_minutes": 5}):
         with pytest.raises(Refused) as err:
-            add(engine, clock, "motorcycle", **change)
+            add(engine, clock, vehicle_type="motorcycle", **change)  # type: ignore[arg-type]
         assert str(err.value) == (
             "There is no motorcycle tariff to carry values over from: give --unit-minutes and "
             "--unit-price (grace, daily max and rounding default to 0, 0 and 1)."
         )
-    v = add(engine, clock, "motorcycle", unit_minutes=15, unit_price=500).version
+    v = add(engine, clock, vehicle_type="motorcycle", unit_minutes=15, unit_price=500).version
     assert (v.unit_minutes, v.unit_price, v.grace_minutes, v.daily_max, v.round_to) == (
         15,
         500,
@@ -223,7 +224,7 @@ def test_bad_values_are_refused(
 ) -> None:
     clock.advance(minutes=1)
     with pytest.raises(Refused, match=message.replace("(", r"\(").replace(")", r"\)")):
-        add(engine, clock, **change)
+        add(engine, clock, **change)  # type: ignore[arg-type]
     assert len(versions(engine)) == 1 and tariff_events(engine) == []
 
 
@@ -231,12 +232,12 @@ def test_bad_values_are_refused(
 def test_unknown_vehicle_type(engine: Engine, clock: FixedClock, text: str) -> None:
     clock.advance(minutes=1)
     with pytest.raises(Refused, match="Unknown vehicle type"):
-        add(engine, clock, text, unit_price=1)
+        add(engine, clock, vehicle_type=text, unit_price=1)
 
 
 def test_vehicle_type_is_case_insensitive(engine: Engine, clock: FixedClock) -> None:
     clock.advance(minutes=1)
-    assert add(engine, clock, " Car ", unit_price=40).version.vehicle_type == "car"
+    assert add(engine, clock, vehicle_type=" Car ", unit_price=40).version.vehicle_type == "car"
 
 
 # --- quotes -------------------------------------------------------------------------------
