@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from booth.cli.common import DbOption, JsonOption, PasswordStdin, open_db, print_json, runtime
+from booth.cli.common import (
+    DbOption,
+    JsonOption,
+    PasswordStdin,
+    fail,
+    open_db,
+    print_json,
+    runtime,
+)
 from booth.cli.credentials import UserOption, operator_login
 from booth.core.i18n import _
+
+
+@contextmanager
+def unreadable_is_one_sentence(db: str | None) -> Iterator[None]:
+    """A damaged or foreign file gets one sentence and exit 1, not a traceback."""
+    from sqlalchemy.exc import DatabaseError
+
+    try:
+        yield
+    except DatabaseError as exc:
+        from booth.core.db import describe_operational_error, resolve_db
+
+        fail(describe_operational_error(exc, resolve_db(db or runtime.db)))
 
 
 def void(
@@ -26,10 +49,13 @@ def void(
     from booth.core.money import format_cop
 
     why = invoices.clean_reason(reason or "")
-    engine = open_db(db)
-    invoices.voidable(engine, number=number)
-    who = operator_login(engine, user=user, password_stdin=password_stdin)
-    invoice = invoices.void_invoice(engine, clock=runtime.clock, who=who, number=number, reason=why)
+    with unreadable_is_one_sentence(db):
+        engine = open_db(db)
+        invoices.voidable(engine, number=number)
+        who = operator_login(engine, user=user, password_stdin=password_stdin)
+        invoice = invoices.void_invoice(
+            engine, clock=runtime.clock, who=who, number=number, reason=why
+        )
     typer.echo(
         _("Invoice {number} ({amount}) is now void; reason: {reason}").format(
             number=invoice.full_number,
@@ -51,11 +77,12 @@ def backup(
     """Copy the live database while booths keep working, and verify the copy."""
     from booth.core import backup as core_backup
 
-    engine = open_db(db)
-    try:
-        result = core_backup.backup(engine, dest, now=runtime.clock.now(), force=force)
-    finally:
-        engine.dispose()
+    with unreadable_is_one_sentence(db):
+        engine = open_db(db)
+        try:
+            result = core_backup.backup(engine, dest, now=runtime.clock.now(), force=force)
+        finally:
+            engine.dispose()
     typer.echo(
         _("Backup verified: {path} ({size} KiB)").format(
             path=result.path, size=max(1, result.size_bytes // 1024)
@@ -67,7 +94,8 @@ def check(db: DbOption = None, json_: JsonOption = False) -> None:
     """Verify the live database; exit 1 if any check fails."""
     from booth.core.checks import failures, run_checks
 
-    results = run_checks(open_db(db))
+    with unreadable_is_one_sentence(db):
+        results = run_checks(open_db(db))
     bad = failures(results)
     if json_:
         print_json([r._asdict() for r in results])
@@ -102,7 +130,8 @@ def audit(
     """List audit events, newest last."""
     from booth.core.audit_log import list_events
 
-    events, _zone = list_events(open_db(db), since=since, username=user, action=action)
+    with unreadable_is_one_sentence(db):
+        events, _zone = list_events(open_db(db), since=since, username=user, action=action)
     if json_:
         print_json(events)
         return

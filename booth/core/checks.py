@@ -12,10 +12,11 @@ from typing import NamedTuple
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, col, select
 
 from booth.core.audit import verify_chain
-from booth.core.db import run_read
+from booth.core.db import read_session
 from booth.core.i18n import _
 from booth.core.models import AuditEvent, Invoice, InvoiceAuthorization, Stay
 
@@ -41,7 +42,16 @@ class CheckResult(NamedTuple):
 
 def run_checks(engine: Engine) -> list[CheckResult]:
     """Every check, in `CHECK_NAMES` order, on one consistent snapshot."""
-    return run_read(engine, check_session)
+    results: list[CheckResult] = []
+    try:
+        with read_session(engine) as session:
+            results = check_session(session)
+    except DatabaseError:
+        # On a damaged file even ending the read transaction can fail; nothing was
+        # written, so the results gathered stand.
+        if not results:
+            raise
+    return results
 
 
 def failures(results: Iterable[CheckResult]) -> list[CheckResult]:
@@ -52,15 +62,25 @@ def failures(results: Iterable[CheckResult]) -> list[CheckResult]:
 def check_session(session: Session) -> list[CheckResult]:
     """Every check inside an open (read) session."""
     sqlite = session.get_bind().dialect.name == "sqlite"
-    steps: list[Callable[[Session], CheckResult]] = [
-        _integrity if sqlite else _not_sqlite(INTEGRITY),
-        _foreign_keys if sqlite else _not_sqlite(FOREIGN_KEYS),
-        _audit_chain,
-        _invoice_per_stay,
-        _invoice_numbers,
-        _open_stays,
+    steps: list[tuple[str, Callable[[Session], CheckResult]]] = [
+        (INTEGRITY, _integrity if sqlite else _not_sqlite(INTEGRITY)),
+        (FOREIGN_KEYS, _foreign_keys if sqlite else _not_sqlite(FOREIGN_KEYS)),
+        (AUDIT_CHAIN, _audit_chain),
+        (INVOICE_PER_STAY, _invoice_per_stay),
+        (INVOICE_NUMBERS, _invoice_numbers),
+        (OPEN_STAYS, _open_stays),
     ]
-    return [step(session) for step in steps]
+    results = []
+    for name, step in steps:
+        try:
+            results.append(step(session))
+        except DatabaseError as exc:
+            # A damaged page makes a check fail, not the whole run: the others still report.
+            reason = str(getattr(exc, "orig", exc))
+            results.append(
+                CheckResult(name, False, _("could not be read: {reason}").format(reason=reason))
+            )
+    return results
 
 
 def _listed(items: list[str]) -> str:

@@ -20,7 +20,7 @@ from booth.core.clock import FixedClock
 from booth.core.db import run_read
 from booth.core.models import Invoice
 from tests.conftest import ATTENDANT_PASSWORD, OPERATOR_PASSWORD
-from tests.core.ops_helpers import issue_invoices, raw
+from tests.core.ops_helpers import issue_invoices, raw, smash_table
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -157,6 +157,31 @@ def test_check_damaged_exits_1(runner: CliRunner, lot: Engine, db_path: Path) ->
     rows = json.loads(j.stdout)
     assert [set(row) for row in rows] == [{"name", "ok", "detail"}] * 6
     assert [row["name"] for row in rows if not row["ok"]] == ["audit_chain", "invoice_numbers"]
+
+
+def test_check_damaged_page_lists_failures(runner: CliRunner, lot: Engine, db_path: Path) -> None:
+    lot.dispose()
+    smash_table(db_path, "audit_events")
+    r = runner.invoke(app, ["check", "--db", str(db_path)])
+    assert r.exit_code == 1
+    assert "FAIL  audit_chain           could not be read: database disk image is malformed" in (
+        r.stdout.splitlines()
+    )
+    assert "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("command", [["check"], ["audit"], ["backup", "copy.db"]])
+def test_not_a_database_is_one_sentence(
+    runner: CliRunner, tmp_path: Path, command: list[str]
+) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is a spreadsheet, not a database" * 200)
+    args = [str(tmp_path / "copy.db") if a == "copy.db" else a for a in command]
+    r = runner.invoke(app, [*args, "--db", str(junk)])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"{junk} is not a readable booth database (damaged or another file).\n",
+    )
 
 
 def test_check_missing_database(runner: CliRunner, tmp_path: Path) -> None:

@@ -35,3 +35,16 @@ def raw(path: Path) -> Iterator[sqlite3.Connection]:
         yield conn
     finally:
         conn.close()
+
+
+def smash_table(path: Path, table: str) -> None:
+    """Overwrite the root page of `table` with garbage (dispose engines on `path` first)."""
+    with raw(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        root = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)
+        ).fetchone()[0]
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    with path.open("r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\xde\xad" * (page_size // 2))

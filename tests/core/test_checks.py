@@ -23,7 +23,7 @@ from booth.core.checks import (
     sqlite_integrity,
 )
 from booth.core.clock import FixedClock
-from tests.core.ops_helpers import issue_invoices, raw
+from tests.core.ops_helpers import issue_invoices, raw, smash_table
 
 
 def by_name(results: list[CheckResult]) -> dict[str, CheckResult]:
@@ -151,3 +151,17 @@ def test_integrity_rows_listed_with_a_count() -> None:
     result = sqlite_integrity(rows)
     assert result.ok is False
     assert result.detail.endswith("row 4 missing from index x and 3 more")
+
+
+def test_unreadable_table_fails_its_checks_and_the_rest_still_run(
+    busy_lot: Engine, db_path: Path
+) -> None:
+    busy_lot.dispose()
+    smash_table(db_path, "audit_events")
+    results = by_name(run_checks(busy_lot))
+    assert list(results) == list(CHECK_NAMES)
+    assert results[AUDIT_CHAIN] == CheckResult(
+        AUDIT_CHAIN, False, "could not be read: database disk image is malformed"
+    )
+    assert results[INTEGRITY].ok is False
+    assert results[INVOICE_NUMBERS].ok is True
