@@ -184,9 +184,25 @@ def test_not_a_database_is_one_sentence(
     )
 
 
-def test_check_missing_database(runner: CliRunner, tmp_path: Path) -> None:
-    r = runner.invoke(app, ["check", "--db", str(tmp_path / "none.db")])
-    assert r.exit_code == 1 and "No booth database at" in r.stderr
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["audit"],
+        ["backup", "copy.db"],
+        ["void", "FV1", "--reason", "x", "--user", "admin", "--password-stdin"],
+        ["users", "reset-password", "ana", "--temporary"],
+    ],
+)
+def test_missing_database(runner: CliRunner, tmp_path: Path, command: list[str]) -> None:
+    missing = tmp_path / "none.db"
+    args = [str(tmp_path / "copy.db") if a == "copy.db" else a for a in command]
+    r = runner.invoke(app, [*args, "--db", str(missing)], input=f"{OPERATOR_PASSWORD}\n")
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"No booth database at {missing}. Run `booth setup` first.\n",
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- backup -----------------------------------------------------------------------------
