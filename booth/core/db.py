@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
@@ -265,7 +265,7 @@ def open_database(target: str, *, create: bool = False) -> Engine:
     engine = make_engine(target)
     try:
         migrate(engine)
-    except OperationalError as exc:
+    except DatabaseError as exc:  # includes "file is not a database"
         engine.dispose()
         raise BoothError(describe_operational_error(exc, target)) from exc
     except Exception:
