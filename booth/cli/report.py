@@ -13,7 +13,7 @@ from booth.cli.common import DbOption, open_db, runtime
 from booth.core.i18n import _
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    pass
 
 FORMATS = ("table", "csv", "json")
 
@@ -56,43 +56,6 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise Refused(
             _("Cannot write {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
         ) from exc
-
-
-def open_for_reading(db: str | None) -> Engine:
-    """An engine for the report that never waits for the write lock.
-
-    `open_db` checks the schema revision inside a `BEGIN IMMEDIATE` transaction, which
-    would make the report queue behind a booth's check-out. Here the revision is read
-    in a deferred transaction; only a schema that is behind goes through `open_db`
-    (which migrates, and has to write).
-    """
-    from alembic.runtime.migration import MigrationContext
-    from sqlalchemy.exc import DBAPIError
-
-    from booth.core.db import (
-        describe_operational_error,
-        head_revision,
-        make_engine,
-        resolve_db,
-        sqlite_file,
-    )
-    from booth.core.errors import BoothError
-
-    target = resolve_db(db or runtime.db)
-    path = sqlite_file(target)
-    if path is None or not path.is_file():
-        return open_db(db)
-    engine = make_engine(target)
-    try:
-        with engine.execution_options(booth_read_only=True).connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-    except DBAPIError as exc:  # OperationalError, and DatabaseError for a non-database file
-        engine.dispose()
-        raise BoothError(describe_operational_error(exc, target)) from exc
-    if current == head_revision():
-        return engine
-    engine.dispose()
-    return open_db(db)
 
 
 def _sync_folder(folder: Path) -> None:
@@ -157,7 +120,7 @@ def report(
                 path=output, folder=output.expanduser().parent
             )
         )
-    engine = open_for_reading(db)
+    engine = open_db(db)  # reads the schema version without the write lock
     try:
         result = build_report(engine, clock=runtime.clock, request=request, booth=booth)
     finally:
