@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
 from typing import Annotated
 
@@ -87,7 +88,8 @@ def list_cmd(
             money(row["counted_cash"]),
             money(row["difference"]),
         )
-    Console().print(table)
+    # Piped output keeps whole rows instead of wrapping at 80 columns.
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
 
 
 @shift_app.command("show")
