@@ -381,8 +381,12 @@ def close_shift(
     counted: int | None = None,
     denominations: Mapping[str, int] | None = None,
     reason: str = "",
+    expected_seen: int | None = None,
 ) -> Shift:
     """Close a shift with the counted cash; its owner or an operator may do it.
+
+    `expected_seen` is the expected cash the person was shown next to their
+    count; if it changed meanwhile, the close is refused so they look again.
 
     `denominations` (optional) is the count by bill and coin; its total is the
     counted cash and is kept in the audit event.
@@ -408,6 +412,13 @@ def close_shift(
         if shift.user_id != who.user_id and who.role != "operator":
             raise Refused(_("Only its attendant or an operator can close this shift."))
         expected = _expected_cash(session, shift)
+        if expected_seen is not None and expected_seen != expected:
+            raise Refused(
+                _(
+                    "The expected cash changed to {expected} meanwhile; "
+                    "check the difference again before closing."
+                ).format(expected=format_cop(expected))
+            )
         shift.closed_at = clock.now()
         shift.closed_by = who.user_id
         shift.expected_cash = expected
@@ -659,7 +670,8 @@ def _local(settings: LotSettings, at: datetime) -> str:
     return at.astimezone(lot.zone(settings)).strftime("%Y-%m-%d %H:%M")
 
 
-def _pair(label: str, value: str, width: int) -> str:
+def pair_line(label: str, value: str, width: int) -> str:
+    """`label ... value` on one line of `width` (label cut when needed)."""
     room = width - len(value) - 1
     if room < 1:
         return f"{label[: width - 1]}\n{value.rjust(width)}"
@@ -684,44 +696,48 @@ def report_text(report: ShiftReport, settings: LotSettings) -> str:
     if settings.nit:
         lines.append(f"NIT {settings.nit}"[:width].center(width).rstrip())
     lines += [title[:width].center(width).rstrip(), rule]
-    lines.append(_pair(_("Shift"), str(report.shift_id), width))
-    lines.append(_pair(_("Booth"), report.booth, width))
-    lines.append(_pair(_("Attendant"), report.attendant, width))
-    lines.append(_pair(_("Opened"), _local(settings, report.opened_at), width))
+    lines.append(pair_line(_("Shift"), str(report.shift_id), width))
+    lines.append(pair_line(_("Booth"), report.booth, width))
+    lines.append(pair_line(_("Attendant"), report.attendant, width))
+    lines.append(pair_line(_("Opened"), _local(settings, report.opened_at), width))
     if report.closed_at is not None:
-        lines.append(_pair(_("Closed"), _local(settings, report.closed_at), width))
-        lines.append(_pair(_("Closed by"), report.closed_by, width))
+        lines.append(pair_line(_("Closed"), _local(settings, report.closed_at), width))
+        lines.append(pair_line(_("Closed by"), report.closed_by, width))
         if report.close_reason:
-            lines.append(_pair(_("Reason"), report.close_reason, width))
+            lines.append(pair_line(_("Reason"), report.close_reason, width))
     lines.append(rule)
-    lines.append(_pair(_("Invoices"), str(report.invoice_count), width))
+    lines.append(pair_line(_("Invoices"), str(report.invoice_count), width))
     for m in report.methods:
-        lines.append(_pair(f"  {method_label(m.method)} ({m.count})", format_cop(m.amount), width))
-    lines.append(_pair(_("  Total"), format_cop(report.invoice_total), width))
+        lines.append(
+            pair_line(f"  {method_label(m.method)} ({m.count})", format_cop(m.amount), width)
+        )
+    lines.append(pair_line(_("  Total"), format_cop(report.invoice_total), width))
     lines.append(
-        _pair(
+        pair_line(
             _("  of which voided ({n})").format(n=report.voided_count),
             format_cop(report.voided_amount),
             width,
         )
     )
     lines.append(rule)
-    lines.append(_pair(_("Opening float"), format_cop(report.opening_float), width))
-    lines.append(_pair(_("+ Cash sales"), format_cop(report.cash_sales), width))
-    lines.append(_pair(_("+ Cash in"), format_cop(report.cash_in), width))
+    lines.append(pair_line(_("Opening float"), format_cop(report.opening_float), width))
+    lines.append(pair_line(_("+ Cash sales"), format_cop(report.cash_sales), width))
+    lines.append(pair_line(_("+ Cash in"), format_cop(report.cash_in), width))
     lines.append(
-        _pair(_("- Cash drops ({n})").format(n=report.drop_count), format_cop(report.drops), width)
+        pair_line(
+            _("- Cash drops ({n})").format(n=report.drop_count), format_cop(report.drops), width
+        )
     )
     lines.append(
-        _pair(
+        pair_line(
             _("- Paid-outs ({n})").format(n=report.payout_count), format_cop(report.payouts), width
         )
     )
-    lines.append(_pair(_("= Expected cash"), format_cop(report.expected_cash), width))
+    lines.append(pair_line(_("= Expected cash"), format_cop(report.expected_cash), width))
     if report.counted_cash is not None and report.difference is not None:
-        lines.append(_pair(_("Counted cash"), format_cop(report.counted_cash), width))
+        lines.append(pair_line(_("Counted cash"), format_cop(report.counted_cash), width))
         lines.append(
-            _pair(difference_label(report.difference), format_cop(report.difference), width)
+            pair_line(difference_label(report.difference), format_cop(report.difference), width)
         )
     if report.denominations:
         lines.append(rule)
@@ -730,7 +746,9 @@ def report_text(report: ShiftReport, settings: LotSettings) -> str:
             pieces = report.denominations.get(denom.key, 0)
             if pieces:
                 lines.append(
-                    _pair(f"  {pieces} x {denom.label}", format_cop(pieces * denom.value), width)
+                    pair_line(
+                        f"  {pieces} x {denom.label}", format_cop(pieces * denom.value), width
+                    )
                 )
     if report.movements:
         lines.append(rule)
@@ -738,23 +756,28 @@ def report_text(report: ShiftReport, settings: LotSettings) -> str:
         tz = lot.zone(settings)
         for move in report.movements:
             head = f"{move.created_at.astimezone(tz):%H:%M} {movement_label(move.kind)}"
-            lines.append(_pair(head, format_cop(move.amount), width))
+            lines.append(pair_line(head, format_cop(move.amount), width))
             if move.reason:
                 lines.append(f"  {move.reason}"[:width])
     lines.append(rule)
     if report.made_at is not None:
-        lines.append(_pair(_("Printed"), _local(settings, report.made_at), width))
+        lines.append(pair_line(_("Printed"), _local(settings, report.made_at), width))
     return "\n".join(lines) + "\n"
 
 
 def report_with_settings(
-    engine: Engine, *, clock: Clock, shift_id: int
+    engine: Engine, *, clock: Clock, shift_id: int | None = None, who: SignedIn | None = None
 ) -> tuple[ShiftReport, LotSettings]:
-    """The report of a shift and the lot's settings, in one read."""
+    """The report of shift `shift_id` (else of `who`'s own open shift) and the lot's settings."""
 
     def read(session: Session) -> tuple[ShiftReport, LotSettings]:
-        report = build_report(session, get_shift(session, shift_id), at=clock.now())
-        return report, lot.get_settings(session)
+        if shift_id is not None:
+            shift = get_shift(session, shift_id)
+        elif who is not None:
+            shift = _own_open_shift(session, who)
+        else:
+            raise ValueError("a shift id or a signed-in user is needed")
+        return build_report(session, shift, at=clock.now()), lot.get_settings(session)
 
     return run_read(engine, read)
 
