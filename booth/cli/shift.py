@@ -44,11 +44,11 @@ def list_cmd(
     json_: JsonOption = False,
 ) -> None:
     """List shifts, newest first."""
-    from booth.core import shifts
+    from booth.core import shift_reports
     from booth.core.money import format_cop
 
-    day = shifts.parse_day(date) if date is not None else None
-    rows = shifts.list_shifts(open_db(db), open_only=open_, day=day)
+    day = shift_reports.parse_day(date) if date is not None else None
+    rows = shift_reports.list_shifts(open_db(db), open_only=open_, day=day)
     if json_:
         print_json(rows)
         return
@@ -101,15 +101,15 @@ def show(
     db: DbOption = None,
 ) -> None:
     """The Z report of a closed shift, or the X report of an open one."""
-    from booth.core import shifts
+    from booth.core import shift_reports
 
-    report, settings = shifts.report_with_settings(
+    report, settings = shift_reports.report_with_settings(
         open_db(db), clock=runtime.clock, shift_id=shift_id
     )
     if format_ is ShowFormat.json:
-        print_json(shifts.report_json(report, settings))
+        print_json(shift_reports.report_json(report, settings))
         return
-    typer.echo(shifts.report_text(report, settings), nl=False)
+    typer.echo(shift_reports.report_text(report, settings), nl=False)
 
 
 @shift_app.command("close")
@@ -125,7 +125,7 @@ def close(
 ) -> None:
     """Close an abandoned shift with the cash counted in its drawer (operator only)."""
     from booth.cli.credentials import operator_login
-    from booth.core import shifts
+    from booth.core import shift_reports, shifts
     from booth.core.money import format_cop
 
     amount = shifts.parse_amount(counted, what=_("the counted cash"))
@@ -149,7 +149,7 @@ def close(
             id=closed.id,
             expected=format_cop(expected),
             counted=format_cop(amount),
-            label=shifts.difference_label(difference).lower(),
+            label=shift_reports.difference_label(difference).lower(),
             diff=format_cop(abs(difference)),
         )
     )

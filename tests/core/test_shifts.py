@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
-from booth.core import auth, shifts, stays
+from booth.core import auth, shift_reports, shifts, stays
 from booth.core.audit import Actor, SignedIn, verify_chain
 from booth.core.clock import FixedClock
 from booth.core.db import run_read, run_write
@@ -148,7 +148,7 @@ def test_expected_cash_and_totals_equal_the_invoices(
         engine, clock=clock, who=ana, kind="cash_in", amount=2_000, reason="coins"
     )
     expected = 50_000 + 2220 + 1110 + 2_000 - 40_000 - 1_500
-    report = shifts.own_report(engine, clock=clock, who=ana)
+    report = shift_reports.own_report(engine, clock=clock, who=ana)
     assert report.kind == "X" and report.expected_cash == expected == 13_830
     assert [(m.method, m.count, m.amount) for m in report.methods] == [
         ("cash", 2, 3330),
@@ -172,7 +172,7 @@ def test_expected_cash_and_totals_equal_the_invoices(
     assert [m.reason for m in report.movements] == ["to the safe", "cleaning", "coins"]
     closed = shifts.close_shift(engine, clock=clock, who=ana, shift_id=sid, counted=expected)
     assert (closed.expected_cash, closed.counted_cash) == (expected, expected)
-    z = shifts.shift_report(engine, clock=clock, shift_id=sid)
+    z = shift_reports.shift_report(engine, clock=clock, shift_id=sid)
     assert z.kind == "Z" and z.difference == 0 and z.invoice_total == 7400
     assert run_read(engine, verify_chain) == []
 
@@ -189,16 +189,16 @@ def test_close_over_and_short(
         engine, clock=clock, who=ana, shift_id=shift.id or 0, counted=counted
     )
     assert closed.closed_at == clock.now() and closed.closed_by == ana.user_id
-    report = shifts.shift_report(engine, clock=clock, shift_id=shift.id or 0)
+    report = shift_reports.shift_report(engine, clock=clock, shift_id=shift.id or 0)
     assert (report.expected_cash, report.counted_cash, report.difference) == (
         55_000,
         counted,
         difference,
     )
-    assert shifts.difference_label(difference) == label
+    assert shift_reports.difference_label(difference) == label
     settings = run_read(engine, lambda s: s.get(LotSettings, 1))
     assert settings is not None
-    text = shifts.report_text(report, settings)
+    text = shift_reports.report_text(report, settings)
     assert f"{label} " in text and "Z REPORT - SHIFT CLOSED" in text
     event = run_read(
         engine,
@@ -269,14 +269,14 @@ def test_voided_cash_invoice_still_counts_as_cash_in_the_drawer(
         run_write(engine, work)
 
     void(voided.id or 0)
-    x = shifts.own_report(engine, clock=clock, who=ana)
+    x = shift_reports.own_report(engine, clock=clock, who=ana)
     assert x.expected_cash == kept.amount + voided.amount == 370 + 740
     assert (x.voided_count, x.voided_amount) == (1, 740)
     clock.advance(minutes=1)
     shifts.close_shift(engine, clock=clock, who=ana, shift_id=sid, counted=1_110)
     clock.advance(minutes=1)
     void(late.id or 0)  # after the close: not part of the Z report
-    z = shifts.shift_report(engine, clock=clock, shift_id=sid)
+    z = shift_reports.shift_report(engine, clock=clock, shift_id=sid)
     assert (z.voided_count, z.voided_amount, z.expected_cash, z.difference) == (1, 740, 1_110, 0)
 
 
@@ -342,9 +342,9 @@ def test_denomination_count(engine: Engine, clock: FixedClock, ana: SignedIn) ->
         )
     closed = shifts.close_shift(engine, clock=clock, who=ana, shift_id=sid, denominations=counts)
     assert closed.counted_cash == 53_150
-    report, settings = shifts.report_with_settings(engine, clock=clock, shift_id=sid)
+    report, settings = shift_reports.report_with_settings(engine, clock=clock, shift_id=sid)
     assert report.denominations == {"bill_50000": 1, "bill_1000": 2, "coin_1000": 1, "coin_50": 3}
-    text = shifts.report_text(report, settings)
+    text = shift_reports.report_text(report, settings)
     assert "  2 x $ 1.000 bill" in text and "  1 x $ 1.000 coin" in text
     assert "0 x" not in text
 
@@ -394,8 +394,10 @@ def test_report_text_fits_the_receipt_width(
         shift_id=shift.id or 0,
         denominations={"bill_100000": 5, "coin_50": 17},
     )
-    report, settings = shifts.report_with_settings(engine, clock=clock, shift_id=shift.id or 0)
-    text = shifts.report_text(report, settings)
+    report, settings = shift_reports.report_with_settings(
+        engine, clock=clock, shift_id=shift.id or 0
+    )
+    text = shift_reports.report_text(report, settings)
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= width
     assert lines[0] == "Parqueadero Central".center(width).rstrip()
@@ -408,7 +410,7 @@ def test_list_shifts(engine: Engine, clock: FixedClock, ana: SignedIn) -> None:
     shifts.close_shift(engine, clock=clock, who=ana, shift_id=first.id or 0, counted=4_000)
     clock.advance(days=1)
     second = shifts.open_shift(engine, clock=clock, who=ana, opening_float=7_000)
-    rows = shifts.list_shifts(engine)
+    rows = shift_reports.list_shifts(engine)
     assert [r["id"] for r in rows] == [second.id, first.id]
     assert rows[1] == {
         "id": first.id,
@@ -425,11 +427,11 @@ def test_list_shifts(engine: Engine, clock: FixedClock, ana: SignedIn) -> None:
     }
     assert rows[0]["status"] == "open" and rows[0]["expected_cash"] == 7_000
     assert rows[0]["counted_cash"] is None and rows[0]["difference"] is None
-    assert [r["id"] for r in shifts.list_shifts(engine, open_only=True)] == [second.id]
-    assert [r["id"] for r in shifts.list_shifts(engine, day=date(2026, 3, 10))] == [first.id]
-    assert shifts.list_shifts(engine, day=date(2026, 3, 12)) == []
+    assert [r["id"] for r in shift_reports.list_shifts(engine, open_only=True)] == [second.id]
+    assert [r["id"] for r in shift_reports.list_shifts(engine, day=date(2026, 3, 10))] == [first.id]
+    assert shift_reports.list_shifts(engine, day=date(2026, 3, 12)) == []
     with pytest.raises(Refused, match="A date looks like YYYY-MM-DD"):
-        shifts.parse_day("10/03/2026")
+        shift_reports.parse_day("10/03/2026")
 
 
 def test_ensure_payment_shift_inside_a_transaction(
@@ -449,20 +451,22 @@ def test_print_report_to_file_and_printer(
 ) -> None:
     settings = run_read(engine, lambda s: s.get(LotSettings, 1))
     assert settings is not None
-    said = shifts.print_report("Z\n", settings=settings, default_dir=tmp_path / "r", name="z-1.txt")
+    said = shift_reports.print_report(
+        "Z\n", settings=settings, default_dir=tmp_path / "r", name="z-1.txt"
+    )
     assert said == f"Saved to {tmp_path / 'r' / 'z-1.txt'}."
     assert (tmp_path / "r" / "z-1.txt").read_text(encoding="utf-8") == "Z\n"
     out = tmp_path / "printed.txt"
     import sys
 
     settings.printer_command = f"{sys.executable} -c \"import sys; open({str(out)!r}, 'wb').write(sys.stdin.buffer.read())\""
-    assert shifts.print_report("Zé\n", settings=settings, default_dir=tmp_path, name="x") == (
-        "Sent to the printer."
-    )
+    assert shift_reports.print_report(
+        "Zé\n", settings=settings, default_dir=tmp_path, name="x"
+    ) == ("Sent to the printer.")
     assert out.read_text(encoding="utf-8") == "Zé\n"
     settings.printer_command = f'{sys.executable} -c "raise SystemExit(3)"'
     with pytest.raises(Exception, match=r"The printer command failed \(exit 3\)"):
-        shifts.print_report("Z\n", settings=settings, default_dir=tmp_path, name="x")
+        shift_reports.print_report("Z\n", settings=settings, default_dir=tmp_path, name="x")
 
 
 def test_opened_shift_in_the_past_day_boundaries(
@@ -472,5 +476,5 @@ def test_opened_shift_in_the_past_day_boundaries(
     clock.advance(hours=14, minutes=30)
     shift = shifts.open_shift(engine, clock=clock, who=ana, opening_float=0)
     assert shift.opened_at.date() == date(2026, 3, 11)
-    assert [r["id"] for r in shifts.list_shifts(engine, day=date(2026, 3, 10))] == [shift.id]
-    assert shifts.list_shifts(engine, day=date(2026, 3, 10) + timedelta(days=1)) == []
+    assert [r["id"] for r in shift_reports.list_shifts(engine, day=date(2026, 3, 10))] == [shift.id]
+    assert shift_reports.list_shifts(engine, day=date(2026, 3, 10) + timedelta(days=1)) == []

@@ -4,7 +4,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 from textual.widgets import Input
 
-from booth.core import auth, shifts, stays
+from booth.core import auth, shift_reports, shifts, stays
 from booth.core.audit import Actor, SignedIn
 from booth.core.clock import FixedClock
 from booth.core.db import run_read, run_write
@@ -134,7 +134,7 @@ async def test_cash_drop_and_payout(ctx: BoothContext, engine: Engine, clock: Fi
         1_500,
         "window cleaning",
     )
-    report = shifts.own_report(engine, clock=clock, who=ctx.require_user())
+    report = shift_reports.own_report(engine, clock=clock, who=ctx.require_user())
     assert report.expected_cash == 80_000 - 60_000 - 1_500
 
 
@@ -158,12 +158,12 @@ async def test_x_report_shows_the_shift_so_far_and_prints(
         assert text_of(app.screen, "#title") == "X report"
         assert "X REPORT - SHIFT OPEN" in lines[2]
         width = 42
-        assert shifts.pair_line("Invoices", "2", width) in lines
-        assert shifts.pair_line("  Cash (2)", "$ 2.775", width) in lines
-        assert shifts.pair_line("  Total", "$ 2.775", width) in lines
-        assert shifts.pair_line("Opening float", "$ 30.000", width) in lines
-        assert shifts.pair_line("- Cash drops (1)", "$ 20.000", width) in lines
-        assert shifts.pair_line("= Expected cash", "$ 12.775", width) in lines
+        assert shift_reports.pair_line("Invoices", "2", width) in lines
+        assert shift_reports.pair_line("  Cash (2)", "$ 2.775", width) in lines
+        assert shift_reports.pair_line("  Total", "$ 2.775", width) in lines
+        assert shift_reports.pair_line("Opening float", "$ 30.000", width) in lines
+        assert shift_reports.pair_line("- Cash drops (1)", "$ 20.000", width) in lines
+        assert shift_reports.pair_line("= Expected cash", "$ 12.775", width) in lines
         await pilot.press("p")
         await until(pilot, lambda: text_of(app.screen, "#message") != "")
         saved = db_path.parent / "receipts" / f"shift-{sid}-X-20260310T101500.txt"
@@ -203,9 +203,9 @@ async def test_close_short_then_z_report(
         await pilot.press(*"23000", "enter")
         await until(pilot, lambda: app.screen.query_one("#review").display)
         assert text_of(app.screen, "#review-text").splitlines() == [
-            shifts.pair_line("Expected cash", "$ 23.700", 34),
-            shifts.pair_line("Counted cash", "$ 23.000", 34),
-            shifts.pair_line("Short", "-$ 700", 34),
+            shift_reports.pair_line("Expected cash", "$ 23.700", 34),
+            shift_reports.pair_line("Counted cash", "$ 23.000", 34),
+            shift_reports.pair_line("Short", "-$ 700", 34),
             "",
             f"Close shift {sid} now? It cannot be reopened.",
         ]
@@ -221,8 +221,8 @@ async def test_close_short_then_z_report(
         lines = text_of(app.screen, "#report").splitlines()
         assert text_of(app.screen, "#title") == "Z report"
         assert "Z REPORT - SHIFT CLOSED" in lines[2]
-        assert shifts.pair_line("Counted cash", "$ 23.000", 42) in lines
-        assert shifts.pair_line("Short", "-$ 700", 42) in lines
+        assert shift_reports.pair_line("Counted cash", "$ 23.000", 42) in lines
+        assert shift_reports.pair_line("Short", "-$ 700", 42) in lines
         await pilot.press("escape")
         await until(pilot, lambda: app.results != [])
     assert app.results == [sid]
@@ -255,15 +255,15 @@ async def test_close_over_counted_by_denomination(
         assert text_of(app.screen, "#message") == "Total of the bills and coins: $ 71.500"
         await pilot.press("enter")
         await until(pilot, lambda: app.screen.query_one("#review").display)
-        assert text_of(app.screen, "#review-text").splitlines()[2] == shifts.pair_line(
+        assert text_of(app.screen, "#review-text").splitlines()[2] == shift_reports.pair_line(
             "Over", "$ 500", 34
         )
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, ZReportScreen))
         await until(pilot, lambda: text_of(app.screen, "#report") != "")
         lines = text_of(app.screen, "#report").splitlines()
-        assert shifts.pair_line("  3 x $ 500 coin", "$ 1.500", 42) in lines
-        assert shifts.pair_line("Over", "$ 500", 42) in lines
+        assert shift_reports.pair_line("  3 x $ 500 coin", "$ 1.500", 42) in lines
+        assert shift_reports.pair_line("Over", "$ 500", 42) in lines
         await pilot.press("escape")
         await until(pilot, lambda: app.results != [])
     assert app.results == [sid]

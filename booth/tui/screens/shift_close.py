@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.widgets import Input, Static
 
-from booth.core import shifts
+from booth.core import shift_reports, shifts
 from booth.core.errors import Refused
 from booth.core.i18n import _
 from booth.core.money import format_cop
@@ -176,7 +176,7 @@ class ShiftCloseScreen(ShiftDialog[int | None]):
                     return
                 counted = parsed
             report = await self.call(
-                shifts.own_report,
+                shift_reports.own_report,
                 self.ctx.engine,
                 clock=self.ctx.clock,
                 who=self.ctx.require_user(),
@@ -188,10 +188,12 @@ class ShiftCloseScreen(ShiftDialog[int | None]):
             difference = counted - report.expected_cash
             width = 34
             lines = [
-                shifts.pair_line(_("Expected cash"), format_cop(report.expected_cash), width),
-                shifts.pair_line(_("Counted cash"), format_cop(counted), width),
-                shifts.pair_line(
-                    shifts.difference_label(difference), format_cop(difference), width
+                shift_reports.pair_line(
+                    _("Expected cash"), format_cop(report.expected_cash), width
+                ),
+                shift_reports.pair_line(_("Counted cash"), format_cop(counted), width),
+                shift_reports.pair_line(
+                    shift_reports.difference_label(difference), format_cop(difference), width
                 ),
                 "",
                 _("Close shift {id} now? It cannot be reopened.").format(id=self.shift_id),

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
-from booth.core import shifts
+from booth.core import shift_reports, shifts
 from booth.core.i18n import _
 from booth.core.money import format_cop
 from booth.tui.screens.shift_common import AMOUNT_CHARS, Failed, ShiftDialog, dialog_css
@@ -41,13 +41,19 @@ class CashMovementScreen(ShiftDialog[int | None]):
                     yield RadioButton(_("Cash drop (to the safe)"), value=True, id="kind-drop")
                     yield RadioButton(_("Paid-out"), id="kind-payout")
                     yield RadioButton(_("Cash in"), id="kind-cash_in")
+                yield Static(_("Amount in pesos"), classes="hint")
                 yield Input(
-                    placeholder=_("Amount, e.g. 100000"),
+                    placeholder=_("e.g. 100000"),
                     restrict=AMOUNT_CHARS,
                     max_length=20,
                     id="amount",
                 )
-                yield Input(placeholder=_("Reason"), max_length=shifts.REASON_MAX, id="reason")
+                yield Static(_("Reason"), classes="hint")
+                yield Input(
+                    placeholder=_("e.g. to the safe, change for the day"),
+                    max_length=shifts.REASON_MAX,
+                    id="reason",
+                )
                 yield Static(
                     _("Arrows + Space: kind   Tab: next   Enter: record   Esc: cancel"),
                     classes="keys",
@@ -62,7 +68,10 @@ class CashMovementScreen(ShiftDialog[int | None]):
     async def load(self) -> None:
         """Show what the drawer should hold; refuse when there is no own open shift."""
         report = await self.call(
-            shifts.own_report, self.ctx.engine, clock=self.ctx.clock, who=self.ctx.require_user()
+            shift_reports.own_report,
+            self.ctx.engine,
+            clock=self.ctx.clock,
+            who=self.ctx.require_user(),
         )
         if isinstance(report, Failed):
             return

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from booth.core import lot, shifts
+from booth.core import lot, shift_reports
 from booth.core.db import sqlite_file
 from booth.core.i18n import _
 from booth.core.models import LotSettings
@@ -34,11 +34,10 @@ class ShiftReportScreen(ShiftDialog[None]):
     DEFAULT_CSS = dialog_css(
         "ShiftReportScreen",
         """
-        ShiftReportScreen > #dialog { width: auto; min-width: 40; }
+        ShiftReportScreen > #dialog { width: auto; min-width: 40; height: 95%; }
         ShiftReportScreen #paper {
             width: auto;
-            height: auto;
-            max-height: 30;
+            height: 1fr;
             background: $boost;
             padding: 0 1;
         }
@@ -55,7 +54,7 @@ class ShiftReportScreen(ShiftDialog[None]):
         super().__init__(ctx)
         self.shift_id = shift_id
         self.text = ""
-        self.report: shifts.ShiftReport | None = None
+        self.report: shift_reports.ShiftReport | None = None
         self.settings: LotSettings | None = None
 
     def compose(self) -> ComposeResult:
@@ -75,7 +74,7 @@ class ShiftReportScreen(ShiftDialog[None]):
     @work(exclusive=True, group="shift-report")
     async def load(self) -> None:
         found = await self.call(
-            shifts.report_with_settings,
+            shift_reports.report_with_settings,
             self.ctx.engine,
             clock=self.ctx.clock,
             shift_id=self.shift_id,
@@ -84,14 +83,14 @@ class ShiftReportScreen(ShiftDialog[None]):
         if isinstance(found, Failed):
             return
         self.report, self.settings = found
-        self.text = shifts.report_text(self.report, self.settings)
+        self.text = shift_reports.report_text(self.report, self.settings)
         self.query_one("#title", Static).update(
             _("Z report") if self.report.is_closed else _("X report")
         )
         self.query_one("#report", Static).update(self.text.rstrip("\n"))
         self.query_one("#paper").focus()
 
-    def file_name(self, report: shifts.ShiftReport, settings: LotSettings) -> str:
+    def file_name(self, report: shift_reports.ShiftReport, settings: LotSettings) -> str:
         """`shift-7-Z.txt`; an X report is named by its local time, as there may be several."""
         if report.is_closed:
             return f"shift-{report.shift_id}-Z.txt"
@@ -108,7 +107,7 @@ class ShiftReportScreen(ShiftDialog[None]):
         self.busy = True
         try:
             said = await self.call(
-                shifts.print_report,
+                shift_reports.print_report,
                 self.text,
                 settings=self.settings,
                 default_dir=receipts_folder(self.ctx),
