@@ -307,8 +307,11 @@ def open_shift(engine: Engine, *, clock: Clock, who: SignedIn, opening_float: in
     try:
         return run_write(engine, work)
     except IntegrityError as exc:
-        # Another attendant opened a shift at this booth between our look and our write.
-        raise Refused(_("Another shift was just opened at this booth.")) from exc
+        # Another shift was opened at this booth between our look and our write.
+        state = shift_state(engine, who=who)
+        raise Refused(
+            state.message if state.other is not None else _("A shift was just opened here.")
+        ) from exc
 
 
 def own_open_shift(session: Session, who: SignedIn) -> Shift:

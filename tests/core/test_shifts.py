@@ -478,3 +478,28 @@ def test_opened_shift_in_the_past_day_boundaries(
     assert shift.opened_at.date() == date(2026, 3, 11)
     assert [r["id"] for r in shift_reports.list_shifts(engine, day=date(2026, 3, 10))] == [shift.id]
     assert shift_reports.list_shifts(engine, day=date(2026, 3, 10) + timedelta(days=1)) == []
+
+
+def test_open_race_on_the_same_booth_is_refused_by_the_schema(
+    engine: Engine, clock: FixedClock, ana: SignedIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_attendant(engine, clock, "beto")
+    beto = signed_in(engine, "beto", "B1")
+    shift = shifts.open_shift(engine, clock=clock, who=ana, opening_float=0)
+    # Beto's look happened before Ana's write: only the partial unique index stops him.
+    real = shifts.open_shift_at
+    calls: list[str] = []
+
+    def looked_too_early(session, booth):  # type: ignore[no-untyped-def]
+        calls.append(booth)
+        return None if len(calls) == 1 else real(session, booth)
+
+    monkeypatch.setattr(shifts, "open_shift_at", looked_too_early)
+    with pytest.raises(Refused) as refused:
+        shifts.open_shift(engine, clock=clock, who=beto, opening_float=5_000)
+    assert str(refused.value) == (
+        f"The shift of ana is still open at this booth: they close it, "
+        f"or an operator runs `booth shift close {shift.id}`."
+    )
+    assert count(engine, Shift) == 1
+    assert run_read(engine, verify_chain) == []
