@@ -184,6 +184,8 @@ async def test_keys_without_an_own_shift_say_so(ctx: BoothContext) -> None:
             assert text_of(app.screen, "#message") == (
                 "Open your shift first: press F9 and type the float."
             )
+            if make is not XReportScreen:
+                assert app.screen.query_one("#leave-keys").display
             await pilot.press("escape")
             await until(pilot, lambda: app.results != [])  # noqa: B023
         assert app.results == [None]

@@ -48,7 +48,7 @@ class ShiftCloseScreen(ShiftDialog[int | None]):
     BINDINGS = [
         Binding("escape", "back", _("Back")),
         Binding("f2", "denominations", _("Count by bill and coin")),
-        Binding("y", "confirm", _("Close the shift"), show=False),
+        Binding("y,Y", "confirm", _("Close the shift"), show=False),
     ]
 
     def __init__(self, ctx: BoothContext) -> None:
@@ -86,6 +86,7 @@ class ShiftCloseScreen(ShiftDialog[int | None]):
                 yield Static("", id="review-text", markup=False)
                 yield Static(_("Y: close the shift   Esc: back to the count"), classes="keys")
             yield Static("", classes="message", id="message")
+            yield Static(_("Esc: back"), classes="keys", id="leave-keys")
 
     def on_mount(self) -> None:
         self.query_one("#count").display = False
@@ -112,6 +113,7 @@ class ShiftCloseScreen(ShiftDialog[int | None]):
             return
         self.shift_id = state.own.id
         self.query_one("#title", Static).update(_("Close shift {id}").format(id=self.shift_id))
+        self.query_one("#leave-keys").display = False
         self.query_one("#count").display = True
         self.query_one("#counted", Input).focus()
 

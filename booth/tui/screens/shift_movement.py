@@ -59,6 +59,7 @@ class CashMovementScreen(ShiftDialog[int | None]):
                     classes="keys",
                 )
             yield Static("", classes="message", id="message")
+            yield Static(_("Esc: back"), classes="keys", id="leave-keys")
 
     def on_mount(self) -> None:
         self.query_one("#form").display = False
@@ -80,6 +81,7 @@ class CashMovementScreen(ShiftDialog[int | None]):
                 id=report.shift_id, cash=format_cop(report.expected_cash)
             )
         )
+        self.query_one("#leave-keys").display = False
         self.query_one("#form").display = True
         self.query_one("#kind", RadioSet).focus()
 
