@@ -26,7 +26,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from booth.core import audit, lot
+# `stays` is imported as a module (attributes looked up at call time) so that
+# stays.check_out may import this module to check the shift in its transaction.
+from booth.core import audit, lot, stays
 from booth.core.audit import SignedIn
 from booth.core.clock import Clock
 from booth.core.db import run_read, run_write
@@ -40,7 +42,6 @@ from booth.core.models import (
     User,
 )
 from booth.core.money import format_cop
-from booth.core.stays import local_label, parse_tendered
 
 REASON_MAX = 200
 MAX_PIECES = 100_000  # bills or coins of one denomination; more is a typing mistake
@@ -91,7 +92,7 @@ def method_label(method: str) -> str:
 def parse_amount(text: str, *, what: str) -> int:
     """Whole pesos typed by a person for `what` (e.g. "the opening float"); empty is refused."""
     try:
-        value = parse_tendered(text)
+        value = stays.parse_tendered(text)
     except Refused as exc:
         digits = text.strip().replace("$", "").replace(".", "").replace(",", "").replace(" ", "")
         if digits.isascii() and digits.isdigit():
@@ -378,7 +379,7 @@ def _closable(session: Session, shift_id: int) -> Shift:
         raise Refused(
             _("Shift {id} was already closed at {at} by {user}.").format(
                 id=shift.id,
-                at=local_label(lot.get_settings(session), shift.closed_at),
+                at=stays.local_label(lot.get_settings(session), shift.closed_at),
                 user=user_label(session, shift.closed_by),
             )
         )
