@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
@@ -56,6 +56,8 @@ def to_url(target: str) -> str:
 
 def sqlite_file(target: str) -> Path | None:
     """The database file behind `target`, or None (memory, other servers)."""
+    if not target or target == ":memory:":
+        return None
     url = make_url(to_url(target))
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
@@ -265,7 +267,7 @@ def open_database(target: str, *, create: bool = False) -> Engine:
     engine = make_engine(target)
     try:
         migrate(engine)
-    except OperationalError as exc:
+    except DatabaseError as exc:  # includes "file is not a database"
         engine.dispose()
         raise BoothError(describe_operational_error(exc, target)) from exc
     except Exception:
