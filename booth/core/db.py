@@ -230,8 +230,6 @@ def migrate(engine: Engine) -> Path | None:
     Before changing an existing database, an online-backup copy is taken next
     to it; its path is returned (None when no backup was needed).
     """
-    from alembic import command
-
     current = current_revision(engine)
     if current == SCHEMA_HEAD:
         return None
@@ -252,6 +250,8 @@ def migrate(engine: Engine) -> Path | None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         backup = path.with_name(f"{path.name}.{current or 'unversioned'}.{stamp}.bak")
         backup_file(engine, backup)
+    from alembic import command
+
     with engine.begin() as conn:
         command.upgrade(_alembic_config(conn), "head")
     return backup

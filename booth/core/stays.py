@@ -299,6 +299,11 @@ def check_out(
                     booth=stay.exit_booth or "?",
                 )
             )
+        if shift_id is not None:
+            # The shift may have been closed since the cashier looked it up.
+            from booth.core.shifts import ensure_payment_shift
+
+            ensure_payment_shift(session, who=who, shift_id=shift_id)
         at = now
         if quoted_at is not None and timedelta(0) <= now - quoted_at <= QUOTE_VALID:
             at = quoted_at
