@@ -352,6 +352,8 @@ class CheckoutScreen(Screen[None]):
         if self.busy or self.step != "lookup":
             return
         self._set_message()
+        # Keys typed while the lookup runs must not land in the field.
+        self.query_one("#co-query", Input).disabled = True
         self._lookup(event.value)
 
     @on(Input.Changed, "#co-tendered")
@@ -405,6 +407,7 @@ class CheckoutScreen(Screen[None]):
     def _lookup_failed(self, message: str) -> None:
         self._set_message(message)
         query = self.query_one("#co-query", Input)
+        query.disabled = False
         query.focus()
         query.select_all()
 

@@ -42,9 +42,7 @@ class InvoicesScreen(Screen[None]):
         self.rows: list[receipts.InvoiceRow] = []
 
     def compose(self) -> ComposeResult:
-        yield Label(
-            _("Invoices today - booth {booth}").format(booth=self.ctx.booth), id="invs-title"
-        )
+        yield Label(_("Invoices today, all booths"), id="invs-title")
         yield Input(placeholder=_("Search by number or plate"), id="invs-search", max_length=24)
         yield DataTable(id="invs-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="invs-message")
