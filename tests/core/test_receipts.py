@@ -295,3 +295,24 @@ def test_invoices_of_day_local_day_newest_first_and_search(
     assert receipts.invoices_of_day(engine, clock=clock, search="ZZZ") == []
     clock.advance(days=1)
     assert receipts.invoices_of_day(engine, clock=clock) == []
+
+
+def test_get_invoice_finds_a_prefix_that_ends_in_digits(
+    engine: Engine, clock: FixedClock, ana: SignedIn
+) -> None:
+    run_write(
+        engine,
+        lambda s: configure(
+            s,
+            clock=clock,
+            actor=ana.actor,
+            options=SetupOptions(invoice_prefix="F1", invoice_from=123, invoice_to=999),
+        ),
+    )
+    inv = checked_out(engine, clock, ana, tendered=None)
+    assert inv.full_number == "F1123"
+    for text in ("F1123", "f1 123", "123"):
+        found = run_read(engine, lambda s, t=text: stays.get_invoice(s, t))  # type: ignore[misc]
+        assert found.id == inv.id
+    with pytest.raises(NotFound, match="No invoice F1124"):
+        run_read(engine, lambda s: stays.get_invoice(s, "F1124"))
