@@ -128,7 +128,9 @@ async def test_card_by_ticket_code_and_transfer(
         await look_up(pilot, f"{code[:3].lower()}-{code[3:]}")
         screen = checkout_screen(app)
         assert screen.quote is not None and screen.quote.stay.plate == "ABC123"
-        await pilot.press("2")
+        await pilot.press("1")
+        assert screen.step == "amount" and screen.has_class("-cash")
+        await pilot.press("escape", "2")  # changed their mind: card
         assert screen.method == "card" and screen.step == "method"
         assert not screen.has_class("-cash")  # no amount field for a card
         await pilot.press("enter")

@@ -222,7 +222,7 @@ class CheckoutScreen(Screen[None]):
     def _to_method(self) -> None:
         self.step = "method"
         self.set_class(True, "-quoted")
-        self.set_class(self.method == "cash", "-cash")
+        self.set_class(False, "-cash")
         self.query_one("#co-query", Input).disabled = True
         self.query_one("#co-methods", MethodChoice).show(self.method)
         self.query_one("#co-tendered", Input).disabled = True
@@ -236,6 +236,7 @@ class CheckoutScreen(Screen[None]):
 
     def _to_amount(self) -> None:
         self.step = "amount"
+        self.set_class(True, "-cash")
         tendered = self.query_one("#co-tendered", Input)
         tendered.disabled = False
         tendered.focus()
