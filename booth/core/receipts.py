@@ -359,7 +359,9 @@ def print_receipt(
         if command:
             _pipe(command, text)
             return PrintResult(copy=is_copy, destination=command, to_file=False, text=text)
-        name = data.invoice.full_number + ("-copia" if is_copy else "") + ".txt"
+        # Named by print number, so two booths printing copies at once never clash.
+        number = data.invoice.full_number
+        name = f"{number}-copia-{claimed + 1}.txt" if is_copy else f"{number}.txt"
         path = _write_file(receipt_folder(engine, data.settings), name, text)
         return PrintResult(copy=is_copy, destination=str(path), to_file=True, text=text)
     except BoothError as exc:

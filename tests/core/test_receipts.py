@@ -181,8 +181,8 @@ def test_print_to_file_beside_database_then_copies(
     second = receipts.print_receipt(engine, clock=clock, actor=ana.actor, invoice_id=inv.id or 0)
     third = receipts.print_receipt(engine, clock=clock, actor=ana.actor, invoice_id=inv.id or 0)
     assert second.copy and third.copy
-    assert Path(second.destination).name == "FV1-copia.txt"
-    assert Path(third.destination).name == "FV1-copia-2.txt"
+    assert Path(second.destination).name == "FV1-copia-2.txt"
+    assert Path(third.destination).name == "FV1-copia-3.txt"
     assert "*** COPIA ***" in Path(third.destination).read_text(encoding="utf-8")
     assert print_count(engine, inv.id or 0) == 3
     assert Path(first.destination).read_text(encoding="utf-8") == written  # never overwritten
@@ -201,6 +201,7 @@ def test_first_print_asked_as_copy_says_copia(
         engine, clock=clock, actor=ana.actor, invoice_id=inv.id or 0, copy=True
     )
     assert result.copy and "COPIA" in result.text
+    assert Path(result.destination).name == "FV1-copia-1.txt"
     assert print_count(engine, inv.id or 0) == 1
 
 

@@ -63,7 +63,7 @@ async def test_print_writes_the_receipt_file_then_copies(
         assert "*** COPIA ***" in shown(app, "#inv-receipt")  # the next print is a copy
         await pilot.press("p")
         await settle(pilot)
-        copy = db_path.parent / "receipts" / "FV1-copia.txt"
+        copy = db_path.parent / "receipts" / "FV1-copia-2.txt"
         assert shown(app, "#inv-message") == f"Printed (COPIA) to {copy}"
         assert "*** COPIA ***" in copy.read_text(encoding="utf-8")
         assert "Prints so far: 2." in shown(app, "#inv-status")
@@ -152,7 +152,7 @@ async def test_list_today_newest_first_search_open_and_reprint(
         assert "*** COPIA ***" in shown(app, "#inv-receipt")
         await pilot.press("p")  # first print from the list is still a copy
         await settle(pilot)
-        assert (db_path.parent / "receipts" / "FV3-copia.txt").exists()
+        assert (db_path.parent / "receipts" / "FV3-copia-1.txt").exists()
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, InvoicesScreen)

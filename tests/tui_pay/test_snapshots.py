@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from booth.core import stays
 from booth.core.audit import SignedIn
@@ -35,6 +36,13 @@ def with_resolution(engine: Engine, clock: FixedClock, ana: SignedIn) -> None:
     )
 
 
+async def steady(pilot: Pilot[None]) -> None:
+    """Settle, with the cursor shown steadily (a blinking cursor makes the picture random)."""
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await settle(pilot)
+
+
 class TestCheckoutSnapshots:
     def test_cash_payment_with_change(
         self,
@@ -52,7 +60,7 @@ class TestCheckoutSnapshots:
             await pilot.press(*"abc123", "enter")
             await settle(pilot)
             await pilot.press("enter", *"10000")
-            await settle(pilot)
+            await steady(pilot)
 
         assert fixed_tickets == ["K7M4QX"]
         assert snap_compare(
@@ -75,7 +83,7 @@ class TestCheckoutSnapshots:
             await pilot.press(*"abc123", "enter")
             await settle(pilot)
             await pilot.press("enter", *"2000", "enter")
-            await settle(pilot)
+            await steady(pilot)
 
         assert snap_compare(
             PayHarness(ctx, CheckoutScreen), run_before=run_before, terminal_size=SIZE
