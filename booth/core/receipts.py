@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from booth.core import audit, lot
@@ -284,11 +285,14 @@ def _write_file(folder: Path, name: str, text: str) -> Path:
             path = folder / f"{Path(name).stem}-{n}.txt"
             n += 1
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".receipt-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
         return path
     except OSError as exc:
         raise BoothError(
@@ -365,14 +369,17 @@ def print_receipt(
         path = _write_file(receipt_folder(engine, data.settings), name, text)
         return PrintResult(copy=is_copy, destination=str(path), to_file=True, text=text)
     except BoothError as exc:
-        _give_back(
-            engine,
-            clock=clock,
-            actor=actor,
-            invoice_id=invoice_id,
-            claimed=claimed,
-            reason=exc.message,
-        )
+        try:
+            _give_back(
+                engine,
+                clock=clock,
+                actor=actor,
+                invoice_id=invoice_id,
+                claimed=claimed,
+                reason=exc.message,
+            )
+        except (BoothError, SQLAlchemyError):
+            pass  # the person needs the print's error, not this one; the count stays high
         raise
 
 

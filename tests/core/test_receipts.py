@@ -186,6 +186,11 @@ def test_print_to_file_beside_database_then_copies(
     assert "*** COPIA ***" in Path(third.destination).read_text(encoding="utf-8")
     assert print_count(engine, inv.id or 0) == 3
     assert Path(first.destination).read_text(encoding="utf-8") == written  # never overwritten
+    assert sorted(p.name for p in Path(first.destination).parent.iterdir()) == [
+        "FV1-copia-2.txt",
+        "FV1-copia-3.txt",
+        "FV1.txt",
+    ]
     events = run_read(
         engine,
         lambda s: list(s.exec(select(AuditEvent).where(AuditEvent.action == "invoice.print"))),

@@ -338,7 +338,7 @@ async def test_two_booths_one_car_exactly_one_succeeds(
             for pilot in (one, two):
                 await look_up(pilot, "ABC123")
                 await pilot.press("2")
-            # Both press Enter before either has finished.
+            # Both booths show the car and its price; then both press Enter.
             await one.press("enter")
             await two.press("enter")
             await settle(one)
