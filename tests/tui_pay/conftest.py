@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Static
 
-from booth.core import plates
+from booth.core import plates, shifts
 from booth.core.audit import SignedIn
 from booth.core.clock import FixedClock
 from booth.tui.context import BoothContext
@@ -47,6 +47,8 @@ async def settle(pilot: Pilot[None]) -> None:
 
 @pytest.fixture
 def ctx(engine: Engine, clock: FixedClock, db_path: Path, ana: SignedIn) -> BoothContext:
+    # Check-out needs the attendant's own open shift at this booth.
+    shifts.open_shift(engine, clock=clock, who=ana, opening_float=0)
     return BoothContext(engine=engine, clock=clock, booth="B1", target=str(db_path), user=ana)
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from textual.widgets import Digits, Input, Static
 
-from booth.core import stays
+from booth.core import shifts, stays
 from booth.core.audit import SignedIn
 from booth.core.clock import FixedClock
 from booth.core.db import open_database, run_read, run_write
@@ -17,6 +17,7 @@ from booth.core.models import AuditEvent, Invoice, Shift, Stay
 from booth.tui.context import BoothContext
 from booth.tui.screens.checkout import CheckoutScreen
 from booth.tui.screens.invoice import InvoiceScreen
+from tests.conftest import signed_in
 from tests.tui_pay.conftest import PayHarness, settle
 
 SIZE = (100, 32)
@@ -295,14 +296,11 @@ async def test_numbering_used_up_refuses_with_what_to_do(
     assert stay_of(engine, "BBB222").exited_at is None
 
 
-async def test_invoice_belongs_to_the_open_shift_of_this_booth(
+async def test_invoice_belongs_to_the_attendants_open_shift(
     ctx: BoothContext, engine: Engine, clock: FixedClock, ana: SignedIn
 ) -> None:
-    def open_shifts(session):  # type: ignore[no-untyped-def]
-        session.add(Shift(booth="B2", user_id=ana.user_id, opened_at=clock.now()))
-        session.add(Shift(booth="B1", user_id=ana.user_id, opened_at=clock.now()))
-
-    run_write(engine, open_shifts)
+    admin = signed_in(engine, "admin", booth="B2")
+    shifts.open_shift(engine, clock=clock, who=admin, opening_float=0)
     stays.check_in(engine, clock=clock, who=ana, plate="ABC123")
     app = PayHarness(ctx, CheckoutScreen)
     async with app.run_test(size=SIZE) as pilot:
@@ -314,11 +312,32 @@ async def test_invoice_belongs_to_the_open_shift_of_this_booth(
     assert inv.shift_id == b1
 
 
+async def test_check_out_without_own_shift_is_refused_on_screen(
+    engine: Engine, clock: FixedClock, db_path: Path
+) -> None:
+    admin = signed_in(engine, "admin", booth="B1")
+    ana_b3 = signed_in(engine, "ana", booth="B3")
+    stays.check_in(engine, clock=clock, who=admin, plate="ABC123")
+    ctx = BoothContext(engine=engine, clock=clock, booth="B3", target=str(db_path), user=ana_b3)
+    app = PayHarness(ctx, CheckoutScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await look_up(pilot, "ABC123")
+        await pilot.press("2", "enter")
+        await settle(pilot)
+        assert "Open your shift first" in message(app)
+        assert not isinstance(app.screen, InvoiceScreen)
+    assert invoices(engine) == []
+
+
 async def test_two_booths_one_car_exactly_one_succeeds(
     db_path: Path, engine: Engine, clock: FixedClock, ana: SignedIn
 ) -> None:
     stays.check_in(engine, clock=clock, who=ana, plate="ABC123")
     clock.advance(minutes=20)
+    # Booth B1: ana (shift opened by the ctx fixture is not used here); B2: the operator.
+    people = [ana, signed_in(engine, "admin", booth="B2")]
+    shifts.open_shift(engine, clock=clock, who=ana, opening_float=0)
+    shifts.open_shift(engine, clock=clock, who=people[1], opening_float=0)
     engines = [open_database(str(db_path)) for _ in range(2)]
     apps = [
         PayHarness(
@@ -327,7 +346,7 @@ async def test_two_booths_one_car_exactly_one_succeeds(
                 clock=clock,
                 booth=f"B{i + 1}",
                 target=str(db_path),
-                user=SignedIn(ana.user_id, ana.username, ana.role, f"B{i + 1}"),
+                user=people[i],
             ),
             CheckoutScreen,
         )

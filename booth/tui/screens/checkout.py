@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,11 +24,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Input, Label, Static
 
-from booth.core import stays
+from booth.core import shifts, stays
 from booth.core.db import describe_operational_error, run_read
 from booth.core.errors import BoothError
 from booth.core.i18n import _
-from booth.core.models import Shift, Stay
+from booth.core.models import Stay
 from booth.core.money import format_cop, format_rate
 from booth.core.plates import format_ticket
 from booth.core.receipts import duration_label, method_label, vehicle_label
@@ -78,13 +78,6 @@ def breakdown_lines(
             )
         )
     return lines
-
-
-def open_shift_id(session: Session, booth: str) -> int | None:
-    """The shift open at this booth, which a cash payment belongs to."""
-    return session.exec(
-        select(Shift.id).where(Shift.booth == booth, col(Shift.closed_at).is_(None))
-    ).first()
 
 
 class MethodChoice(Static, can_focus=True):
@@ -446,7 +439,8 @@ class CheckoutScreen(Screen[None]):
                     self.app.call_from_thread(self._quoted, fresh, tz, note)
                     return
                 q, quoted_at = fresh, fresh.exit_at
-            shift_id = run_read(ctx.engine, lambda s: open_shift_id(s, ctx.booth))
+            # Check-out needs the attendant's own open shift; the sentence says what to do.
+            shift_id = shifts.payment_shift(ctx.engine, who=ctx.require_user()).id
             invoice = stays.check_out(
                 ctx.engine,
                 clock=ctx.clock,
