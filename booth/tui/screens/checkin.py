@@ -76,7 +76,6 @@ class CheckInScreen(Screen[None]):
         self.ctx = ctx
         self.type_chosen = False  # the attendant overrode the inferred type
         self.busy = False
-        self.last: Confirmation | None = None
         self.pending: tuple[str, bool, str] | None = None  # field text, chosen?, type
 
     def compose(self) -> ComposeResult:
@@ -200,7 +199,6 @@ class CheckInScreen(Screen[None]):
     def _checked_in(self, confirmation: Confirmation, view: LotView | None) -> None:
         self.busy = False
         self.pending = None
-        self.last = confirmation
         self._say(_("{plate} checked in.").format(plate=confirmation.plate), "ok")
         text = Text()
         text.append(confirmation.plate, style="bold")

@@ -106,7 +106,7 @@ def numbering_warning(status: NumberingStatus | None) -> str:
             "{pct} % of the invoice numbers are used ({left} left, last {prefix}{last}): "
             "ask the operator for a new DIAN authorisation."
         ).format(
-            pct=int(status.used_fraction * 100),
+            pct=(status.total - status.remaining) * 100 // status.total,
             left=status.remaining,
             prefix=status.prefix,
             last=status.range_to,
