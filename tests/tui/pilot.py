@@ -95,3 +95,10 @@ async def sign_in(pilot: Pilot[None], username: str = "ana") -> None:
     app.open_session(idle_lock_minutes=5)
     app.sign_in(SignedIn(user_id=user.id, username=user.username, role=user.role, booth="B1"))
     await settle(pilot)
+
+
+async def steady(pilot: Pilot[None]) -> None:
+    """Settle with every cursor shown steadily: a blinking cursor makes snapshots random."""
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    await settle(pilot)

@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from booth.core import lot, plates
 from booth.core.db import run_write
 from tests.tui.conftest import AppFactory
-from tests.tui.pilot import paste, settle, sign_in, type_text
+from tests.tui.pilot import paste, settle, sign_in, steady, type_text
 
 SnapCompare = Callable[..., bool]
 
@@ -31,7 +31,7 @@ class TestLoginSnapshots:
         self, engine: Engine, make_app: AppFactory, snap_compare: SnapCompare
     ) -> None:
         async def run_before(pilot: Pilot[Any]) -> None:
-            await settle(pilot)
+            await steady(pilot)
 
         assert snap_compare(make_app(), run_before=run_before)
 
@@ -43,7 +43,7 @@ class TestLoginSnapshots:
             await pilot.press("tab")
             await paste(pilot, "not-her-password")
             await pilot.press("enter")
-            await settle(pilot)
+            await steady(pilot)
 
         assert snap_compare(make_app(), run_before=run_before)
 
@@ -54,6 +54,7 @@ class TestDashboardSnapshots:
     ) -> None:
         async def run_before(pilot: Pilot[Any]) -> None:
             await sign_in(pilot)
+            await steady(pilot)
 
         assert snap_compare(make_app(), run_before=run_before)
 
@@ -70,6 +71,7 @@ class TestDashboardSnapshots:
         async def run_before(pilot: Pilot[Any]) -> None:
             await sign_in(pilot)
             await type_text(pilot, "c1")
+            await steady(pilot)
 
         assert snap_compare(make_app(), run_before=run_before, terminal_size=(120, 36))
 
@@ -90,6 +92,7 @@ class TestCheckInSnapshots:
             await pilot.press("enter")
             await settle(pilot)
             await type_text(pilot, "MNO45E")
+            await steady(pilot)
 
         assert snap_compare(make_app(), run_before=run_before)
 
@@ -102,6 +105,6 @@ class TestCheckInSnapshots:
             await settle(pilot)
             await type_text(pilot, "abc-123")
             await pilot.press("enter")
-            await settle(pilot)
+            await steady(pilot)
 
         assert snap_compare(make_app(), run_before=run_before)
