@@ -50,8 +50,8 @@ async def paste(pilot: Pilot[None], text: str) -> None:
 
 
 async def login(pilot: Pilot[None], username: str, password: str) -> None:
-    """Type the username, Tab, paste the password, Enter; wait for the answer."""
-    await type_text(pilot, username)
+    """Username, Tab, password, Enter (texts pasted: keys are slow); wait for the answer."""
+    await paste(pilot, username)
     await pilot.press("tab")
     await paste(pilot, password)
     await pilot.press("enter")

@@ -52,7 +52,7 @@ async def test_new_database_first_run_then_login(
         assert isinstance(app.screen, FirstRunScreen)
         assert focused_id(app) == "lot-name"
         assert not db_path.exists()  # nothing is written before the form is complete
-        await type_text(pilot, "Mi Lote")
+        await paste(pilot, "Mi Lote")
         await pilot.press("enter")
         await type_text(pilot, "Admin")
         await pilot.press("enter")
