@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
@@ -128,20 +128,38 @@ def read_session(engine: Engine) -> Iterator[Session]:
             yield session
 
 
+def _target_of(engine: Engine) -> str:
+    """What to call the database in a message: its file, else its URL without password."""
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database:
+        return engine.url.database
+    return engine.url.render_as_string(hide_password=True)
+
+
+def storage_error(exc: DatabaseError, engine: Engine) -> BoothError:
+    """A database failure that is no business refusal (disk full, damaged file...) as one sentence."""
+    return BoothError(describe_operational_error(exc, _target_of(engine)))
+
+
 def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = WRITE_RETRIES) -> T:
-    """Run `work` in one write transaction, retrying the whole unit while the file is busy."""
+    """Run `work` in one write transaction, retrying the whole unit while the file is busy.
+
+    Integrity errors propagate (services turn them into refusals); any other
+    database failure becomes a BoothError with one sentence.
+    """
     delay = 0.05
     for attempt in range(retries + 1):
         try:
             with write_session(engine) as session:
                 return work(session)
-        except OperationalError as exc:
-            if not is_locked_error(exc) or attempt == retries:
-                if is_locked_error(exc):
-                    raise BoothError(
-                        _("The database is busy (another booth holds it); try again.")
-                    ) from exc
-                raise
+        except IntegrityError:
+            raise
+        except DatabaseError as exc:
+            if not is_locked_error(exc):
+                raise storage_error(exc, engine) from exc
+            if attempt == retries:
+                raise BoothError(
+                    _("The database is busy (another booth holds it); try again.")
+                ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
     raise AssertionError("unreachable")
@@ -149,8 +167,13 @@ def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = WR
 
 def run_read(engine: Engine, work: Callable[[Session], T]) -> T:
     """Run `work` in a read-only transaction."""
-    with read_session(engine) as session:
-        return work(session)
+    try:
+        with read_session(engine) as session:
+            return work(session)
+    except IntegrityError:
+        raise
+    except DatabaseError as exc:
+        raise storage_error(exc, engine) from exc
 
 
 # --- migrations ---------------------------------------------------------------------------
@@ -249,6 +272,7 @@ def _has_tables(engine: Engine) -> bool:
 def open_database(target: str, *, create: bool = False) -> Engine:
     """An engine on an existing (or, with `create`, new) database at schema head."""
     path = sqlite_file(target)
+    created = False
     if path is not None and not path.exists():
         if not create:
             raise DatabaseMissing(
@@ -262,14 +286,18 @@ def open_database(target: str, *, create: bool = False) -> Engine:
                     path=path, reason=exc.strerror
                 )
             ) from exc
+        created = True
     engine = make_engine(target)
     try:
         migrate(engine)
-    except OperationalError as exc:
+    except BaseException as exc:
         engine.dispose()
-        raise BoothError(describe_operational_error(exc, target)) from exc
-    except Exception:
-        engine.dispose()
+        if created and path is not None:
+            # A database that could not even be created leaves no file behind.
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if isinstance(exc, DatabaseError):
+            raise BoothError(describe_operational_error(exc, target)) from exc
         raise
     return engine
 
@@ -285,11 +313,11 @@ def describe_operational_error(exc: BaseException, target: str) -> str:
         return _("{target} is not a readable booth database (damaged or another file).").format(
             target=target
         )
-    if "readonly" in text or "read-only" in text:
-        return _("The database {target} is read-only; booth needs to write to it.").format(
-            target=target
-        )
-    if "disk" in text and "full" in text:
+    if "readonly" in text or "read-only" in text or _read_only_place(target):
+        return _(
+            "The database {target} (or its folder) is read-only; booth needs to write there."
+        ).format(target=target)
+    if "full" in text and ("disk" in text or "database" in text):
         return _("The disk holding {target} is full; free some space and try again.").format(
             target=target
         )
@@ -298,3 +326,14 @@ def describe_operational_error(exc: BaseException, target: str) -> str:
     return _("The database {target} cannot be used: {reason}.").format(
         target=target, reason=str(getattr(exc, "orig", exc))
     )
+
+
+def _read_only_place(target: str) -> bool:
+    """True when the database file or its folder cannot be written (SQLite needs both)."""
+    try:
+        path = sqlite_file(target)
+    except Exception:  # noqa: BLE001 - a message helper must never fail itself
+        return False
+    if path is None or not path.exists():
+        return False
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))

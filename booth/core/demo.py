@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, col, select
 
 from booth.core import audit, auth, lot, plates
@@ -145,7 +145,7 @@ def ensure_no_real_data(target: str) -> None:
             if "users" in tables:
                 names = conn.execute(text("SELECT username FROM users")).scalars().all()
                 others = sorted(n for n in names if n not in DEMO_USERNAMES)
-    except OperationalError as exc:
+    except DatabaseError as exc:
         raise BoothError(describe_operational_error(exc, target)) from exc
     finally:
         engine.dispose()
