@@ -59,7 +59,13 @@ def sqlite_file(target: str) -> Path | None:
     url = make_url(to_url(target))
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
-    return Path(url.database)
+    name = url.database
+    if url.query.get("uri") == "true" and name.startswith("file:"):
+        # SQLite URI filename (`sqlite:///file:PATH?mode=ro&uri=true`).
+        name = name.removeprefix("file:")
+        if url.query.get("mode") == "memory" or not name:
+            return None
+    return Path(name)
 
 
 def database_exists(target: str) -> bool:
@@ -130,8 +136,10 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 def _target_of(engine: Engine) -> str:
     """What to call the database in a message: its file, else its URL without password."""
-    if engine.url.get_backend_name() == "sqlite" and engine.url.database:
-        return engine.url.database
+    if engine.url.get_backend_name() == "sqlite":
+        path = sqlite_file(engine.url.render_as_string(hide_password=False))
+        if path is not None:
+            return str(path)
     return engine.url.render_as_string(hide_password=True)
 
 
