@@ -108,7 +108,7 @@ class BoothGroup(typer.core.TyperGroup):
     """Turns a person's mistake anywhere below into one sentence and exit 1."""
 
     def invoke(self, ctx: Any) -> Any:
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DatabaseError
 
         from booth.core.errors import BoothError
 
@@ -116,7 +116,7 @@ class BoothGroup(typer.core.TyperGroup):
             return super().invoke(ctx)
         except BoothError as exc:
             fail(exc.message)
-        except OperationalError as exc:
+        except DatabaseError as exc:
             from booth.core.db import describe_operational_error, resolve_db
 
             fail(describe_operational_error(exc, resolve_db(ctx.params.get("db"))))

@@ -12,6 +12,7 @@ from booth.cli.common import (
     JsonOption,
     PasswordStdin,
     cli_actor,
+    fail,
     open_db,
     print_json,
     read_password,
@@ -99,6 +100,58 @@ def enable(username: Annotated[str, typer.Argument()], db: DbOption = None) -> N
         open_db(db), clock=runtime.clock, actor=cli_actor(), username=username, active=True
     )
     typer.echo(_("User '{username}' enabled.").format(username=user.username))
+
+
+@users_app.command("reset-password")
+def reset_password(
+    username: Annotated[str, typer.Argument(help="Whose password to reset.")],
+    db: DbOption = None,
+    password_stdin: PasswordStdin = False,
+    temporary: Annotated[
+        bool,
+        typer.Option("--temporary", help="Generate a one-time password and print it once."),
+    ] = False,
+) -> None:
+    """Set a forgotten password: unlocks the account; a new one must be chosen at next login."""
+    from booth.core import auth, users
+
+    if temporary and password_stdin:
+        fail(_("Use either --temporary or --password-stdin, not both."))
+    engine = open_db(db)
+    user = users.require_existing(engine, username=username)
+    if temporary:
+        password = auth.generate_temporary_password()
+    else:
+        password = read_password(
+            stdin=password_stdin,
+            prompt=_("New password for {username}: ").format(username=user.username),
+        )
+    user = users.reset_password(
+        engine,
+        clock=runtime.clock,
+        actor=cli_actor(),
+        username=user.username,
+        new_password=password,
+        temporary=temporary,
+    )
+    if temporary:
+        typer.echo(
+            _("Temporary password for '{username}' (shown only now): {password}").format(
+                username=user.username, password=password
+            )
+        )
+    typer.echo(
+        _(
+            "Password of '{username}' reset and the account unlocked; "
+            "a new password must be chosen at the next login."
+        ).format(username=user.username)
+    )
+    if not user.active:
+        typer.echo(
+            _(
+                "Note: '{username}' is disabled; `booth users enable {username}` lets them log in."
+            ).format(username=user.username)
+        )
 
 
 def register(app: typer.Typer) -> None:

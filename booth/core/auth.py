@@ -271,12 +271,14 @@ def change_password(
     engine: Engine, *, clock: Clock, actor: Actor, username: str, new_password: str
 ) -> None:
     """A user sets their own new password (clears the must-change flag)."""
+    current = run_read(engine, lambda s: get_user(s, username))
+    # bcrypt runs before the write transaction so it never holds the lock.
+    if check_password(new_password, current.password_hash):
+        raise Refused(_("Choose a password different from the current one."))
     new_hash = hash_password(new_password)
 
     def work(session: Session) -> None:
         user = get_user(session, username)
-        if check_password(new_password, user.password_hash):
-            raise Refused(_("Choose a password different from the current one."))
         user.password_hash = new_hash
         user.must_change_password = False
         session.add(user)

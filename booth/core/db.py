@@ -56,6 +56,8 @@ def to_url(target: str) -> str:
 
 def sqlite_file(target: str) -> Path | None:
     """The database file behind `target`, or None (memory, other servers)."""
+    if not target or target == ":memory:":
+        return None
     url = make_url(to_url(target))
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None

@@ -81,10 +81,11 @@ def billable_minutes(entry: datetime, exit: datetime) -> int:
     """Whole minutes between two aware instants; seconds are never billed."""
     if entry.tzinfo is None or exit.tzinfo is None:
         raise TariffError("entry and exit must be timezone-aware")
-    seconds = (exit - entry).total_seconds()
-    if seconds < 0:
+    elapsed = exit - entry
+    if elapsed < timedelta(0):
         raise TariffError("exit is before entry")
-    return int(seconds // 60)
+    # Integer floor division of timedeltas: exact to the microsecond, no float.
+    return elapsed // timedelta(minutes=1)
 
 
 def compute_fee(rule: TariffRule, entry: datetime, exit: datetime) -> Fee:

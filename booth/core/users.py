@@ -91,3 +91,45 @@ def set_active(engine: Engine, *, clock: Clock, actor: Actor, username: str, act
         return user
 
     return run_write(engine, work)
+
+
+def require_existing(engine: Engine, *, username: str) -> User:
+    """The user, or NotFound, before anything is asked (e.g. a new password)."""
+    return run_read(engine, lambda s: auth.get_user(s, username))
+
+
+def reset_password(
+    engine: Engine,
+    *,
+    clock: Clock,
+    actor: Actor,
+    username: str,
+    new_password: str,
+    temporary: bool = False,
+) -> User:
+    """Set a forgotten password: unlock, clear failures, force a change at next login.
+
+    The audit event says who reset whom and whether the password was a
+    generated one-time password; never the password.
+    """
+    new_hash = auth.hash_password(new_password)  # bcrypt outside the write lock
+
+    def work(session: Session) -> User:
+        user = auth.get_user(session, username)
+        was_locked = auth.is_locked(user, clock)
+        user.password_hash = new_hash
+        user.must_change_password = True
+        user.failed_attempts = 0
+        user.locked_until = None
+        session.add(user)
+        audit.record(
+            session,
+            clock=clock,
+            actor=actor,
+            action="user.password_reset",
+            subject=user.username,
+            details={"temporary": temporary, "was_locked": was_locked},
+        )
+        return user
+
+    return run_write(engine, work)

@@ -126,3 +126,22 @@ def test_lock_expiry_uses_clock(engine: Engine, clock: FixedClock) -> None:
     assert auth.is_locked(user, clock)
     clock.advance(minutes=2)
     assert not auth.is_locked(user, clock)
+
+
+def test_change_password_clears_flag_and_refuses_same(engine: Engine, clock: FixedClock) -> None:
+    def flag(session):  # type: ignore[no-untyped-def]
+        user = auth.get_user(session, "ana")
+        user.must_change_password = True
+        session.add(user)
+
+    run_write(engine, flag)
+    actor = auth.Actor("ana", "B1")
+    with pytest.raises(Refused, match="different"):
+        auth.change_password(
+            engine, clock=clock, actor=actor, username="ana", new_password=ATTENDANT_PASSWORD
+        )
+    auth.change_password(
+        engine, clock=clock, actor=actor, username="ana", new_password="brand-new-pass"
+    )
+    user = login(engine, clock, "ana", "brand-new-pass")
+    assert user.must_change_password is False

@@ -140,7 +140,7 @@ def test_numbering_exhausted_refuses_with_instructions(
 def test_tariff_frozen_at_check_in(engine: Engine, clock: FixedClock, ana: SignedIn) -> None:
     from booth.core.models import TariffVersion
 
-    ci = stays.check_in(engine, clock=clock, who=ana, plate="ABC123")
+    stays.check_in(engine, clock=clock, who=ana, plate="ABC123")
     run_write(
         engine,
         lambda s: s.add(
