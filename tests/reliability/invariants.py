@@ -1,7 +1,7 @@
 """The money and numbering invariants, checked with plain SQL on a database file.
 
-`booth check` will do this in the product; until it is merged the reliability
-tests use this helper (read-only: opened with `mode=ro`).
+Independent of `booth check` (booth.core.checks) on purpose: `assert_sound`
+runs both, so a bug in one is caught by the other. Opened read-only (`mode=ro`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from booth.core import checks
 from booth.core.audit import verify_chain
 from booth.core.db import run_read
 from booth.core.money import split_iva
@@ -149,5 +150,8 @@ def assert_sound(path: Path, engine: Engine | None = None, *, fees: bool = True)
     found = problems(path, fees=fees)
     if engine is not None:
         found += chain_problems(engine)
+        found += [
+            f"booth check: {r.name}: {r.detail}" for r in checks.failures(checks.run_checks(engine))
+        ]
     assert found == [], found[:20]
     return totals(path)
