@@ -148,7 +148,12 @@ def test_damaged_file(lot_file: Path, tmp_path: Path, damage: str) -> None:
     else:  # the header survives, every page after the first is overwritten
         data[4096:] = b"\x5a" * (len(data) - 4096)
     path.write_bytes(bytes(data))
-    for args in (("users", "list"), ("users", "disable", "admin"), ("demo", "--days", "1")):
+    for args in (
+        ("users", "list"),
+        ("users", "disable", "admin"),
+        ("setup", "--lot-name", "Otro", "--yes"),
+        ("demo", "--days", "1"),
+    ):
         one_sentence(
             run_cli(*args, "--db", str(path)),
             f"{path} is not a readable booth database (damaged or another file).",
