@@ -218,6 +218,8 @@ def plan(*, seed: int, now: datetime, zone: Any, days: int | None, stays: int | 
     """The days ending today (lot time) that hold `days` days or `stays` arrivals."""
     today = now.astimezone(zone).date()
     now_ts = now.timestamp()
+    if now_ts < _local_ts(today, OPEN_HOUR, zone):
+        today -= timedelta(days=1)  # before opening time the last day with stays is yesterday
     if stays is None:
         n_days = days or 1
         chosen = [_make_day(today - timedelta(days=i), zone) for i in range(n_days)][::-1]

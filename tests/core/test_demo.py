@@ -294,3 +294,13 @@ def test_a_failed_demo_leaves_no_new_file(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(Refused, match="stop"):
         build(path, days=1)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_before_opening_time_the_history_ends_yesterday(tmp_path: Path) -> None:
+    early = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)  # 03:00 in Bogotá
+    path = tmp_path / "early.db"
+    result = demo.generate(str(path), clock=FixedClock(early), actor=ACTOR, days=1)
+    assert result.last_day.isoformat() == result.first_day.isoformat() == "2026-12-04"
+    assert result.stays > 300 and result.inside > 0  # overnight vehicles are still inside
+    assert result.shifts == 4
+    invariants.assert_sound(path)
