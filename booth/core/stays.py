@@ -299,6 +299,11 @@ def check_out(
                     booth=stay.exit_booth or "?",
                 )
             )
+        if shift_id is not None:
+            # The shift may have been closed since the cashier looked it up.
+            from booth.core.shifts import ensure_payment_shift
+
+            ensure_payment_shift(session, who=who, shift_id=shift_id)
         at = now
         if quoted_at is not None and timedelta(0) <= now - quoted_at <= QUOTE_VALID:
             at = quoted_at
@@ -402,6 +407,15 @@ def get_invoice(session: Session, text: str) -> Invoice:
     if prefix:
         stmt = stmt.where(Invoice.prefix == prefix)
     found = session.exec(stmt.order_by(col(Invoice.id).desc())).first()
+    # A prefix may end in digits (DIAN allows up to 4 letters or digits): F1 + 123 prints F1123.
+    for cut in range(len(prefix) + 1, min(4, len(cleaned) - 1) + 1) if prefix else ():
+        if found is not None:
+            break
+        found = session.exec(
+            select(Invoice)
+            .where(Invoice.prefix == cleaned[:cut], Invoice.number == int(cleaned[cut:]))
+            .order_by(col(Invoice.id).desc())
+        ).first()
     if found is None:
         raise NotFound(_("No invoice {number}.").format(number=cleaned))
     return found

@@ -94,3 +94,24 @@ def test_backup_before_upgrading_an_existing_database(tmp_path: Path) -> None:
     with sqlite3.connect(backup) as copy:
         assert copy.execute("SELECT name FROM sqlite_master WHERE name='legacy'").fetchone()
     assert current_revision(engine) == head_revision()
+
+
+def test_schema_head_constant_matches_alembic() -> None:
+    from booth.core.db import SCHEMA_HEAD
+
+    assert SCHEMA_HEAD == head_revision()
+
+
+def test_opening_a_current_database_never_waits_for_the_write_lock(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    open_database(str(path), create=True).dispose()
+    holder = sqlite3.connect(str(path), timeout=0, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        engine = make_engine(str(path), busy_timeout_ms=0)
+        assert current_revision(engine) == head_revision()
+        migrate(engine)  # already current: must not need the lock
+        engine.dispose()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

@@ -203,3 +203,16 @@ def test_tendered_parsing() -> None:
     for bad in ("-5", "abc", "1e9", "9" * 30):
         with pytest.raises(Refused):
             stays.parse_tendered(bad)
+
+
+def test_payment_refused_on_a_shift_closed_meanwhile(
+    engine: Engine, clock: FixedClock, ana: SignedIn
+) -> None:
+    from booth.core import shifts
+
+    shift = shifts.open_shift(engine, clock=clock, who=ana, opening_float=0)
+    ci = stays.check_in(engine, clock=clock, who=ana, plate="ABC123")
+    shifts.close_shift(engine, clock=clock, who=ana, shift_id=shift.id or 0, counted=0)
+    with pytest.raises(Refused):
+        stays.check_out(engine, clock=clock, who=ana, stay_id=ci.stay.id or 0, shift_id=shift.id)
+    assert count(engine, Invoice) == 0
