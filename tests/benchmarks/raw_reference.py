@@ -197,3 +197,67 @@ def check_out(
         con.execute("ROLLBACK")
         raise
     return fee.amount
+
+
+def report(con: sqlite3.Connection, start: datetime, end: datetime, now: datetime) -> int:
+    """The nightly report's reads for `[start, end)` and the sums it shows; returns invoices."""
+    a, b = _stamp(start), _stamp(end)
+    con.execute("BEGIN")
+    try:
+        lines = con.execute(
+            "SELECT i.prefix, i.number, s.plate, s.vehicle_type, s.entered_at, s.exited_at,"
+            " i.issued_at, i.minutes, i.amount, i.base, i.tax, i.payment_method, u.username,"
+            " i.booth, i.voided_at, v.username, i.void_reason FROM invoices i"
+            " JOIN stays s ON s.id = i.stay_id JOIN users u ON u.id = i.user_id"
+            " LEFT JOIN users v ON v.id = i.voided_by"
+            " WHERE i.issued_at >= ? AND i.issued_at < ? ORDER BY i.issued_at, i.id",
+            (a, b),
+        ).fetchall()
+        revenue: dict[tuple[str, str], int] = {}
+        for line in lines:
+            if line[14] is None:
+                key = (line[3], line[11])
+                revenue[key] = revenue.get(key, 0) + line[8]
+        cols = "id, plate, vehicle_type, entered_at, exited_at, tariff_version_id, entry_booth"
+        stays = con.execute(
+            f"SELECT {cols} FROM stays WHERE entered_at >= ? AND entered_at < ?", (a, b)
+        ).fetchall()
+        stays += con.execute(
+            f"SELECT {cols} FROM stays WHERE exited_at IS NULL AND entered_at < ?", (a,)
+        ).fetchall()
+        stays += con.execute(
+            f"SELECT {cols} FROM stays WHERE exited_at > ? AND exited_at < '9999-01-01'"
+            " AND entered_at < ?",
+            (a, a),
+        ).fetchall()
+        rules = {
+            row[0]: TariffRule(*row[1:])
+            for row in con.execute(
+                "SELECT id, unit_minutes, unit_price, grace_minutes, daily_max, round_to"
+                " FROM tariff_versions"
+            )
+        }
+        priced_at = min(end, now)
+        for row in stays:
+            if row[4] is None or row[4] > b:
+                entered = datetime.fromisoformat(row[3]).replace(tzinfo=UTC)
+                compute_fee(rules[row[5]], entered, max(entered, priced_at))
+        for order in ("ASC", "DESC"):
+            con.execute(
+                "SELECT prefix, number FROM invoices WHERE issued_at >= ? AND issued_at < ?"
+                f" ORDER BY issued_at {order}, id {order} LIMIT 1",
+                (a, b),
+            ).fetchone()
+        con.execute(
+            "SELECT count(*) FROM invoices WHERE issued_at >= ? AND issued_at < ?", (a, b)
+        ).fetchone()
+        con.execute(
+            "SELECT sh.id, u.username, sh.booth, sh.opened_at, sh.closed_at, sh.opening_float,"
+            " sh.expected_cash, sh.counted_cash FROM shifts sh JOIN users u ON u.id = sh.user_id"
+            " WHERE sh.opened_at < ? AND (sh.closed_at IS NULL OR sh.closed_at > ?)"
+            " ORDER BY sh.opened_at, sh.id",
+            (b, a),
+        ).fetchall()
+    finally:
+        con.execute("COMMIT")
+    return len(lines)

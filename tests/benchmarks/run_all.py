@@ -8,7 +8,8 @@ Each figure is measured side by side with its reference in the same run
 1. check-out latency (quote by plate + check-out: lookup, price, number, invoice,
    audit, commit with synchronous=FULL) vs the same statements on bare sqlite3;
 2. check-in latency, same method;
-3. the nightly report (booth.core.reports; skipped with a note while it is missing);
+3. the nightly report for yesterday (booth.core.reports) vs its reads and sums on
+   bare sqlite3 (skipped with a note where the module is missing);
 4. growth: 1 and 2 at every size; the cost must stay flat with history;
 5. start-up of `booth` to the login screen vs a bare Textual app with one Input
    (skipped while booth.tui.app is missing), and `booth --help` wall time;
@@ -306,14 +307,51 @@ def query_plans(path: Path) -> list[str]:
 # --- 3: report ---------------------------------------------------------------------------------
 
 
-def bench_report(path: Path, size: int) -> None:
-    """The nightly report on a big history (finished after booth.core.reports is merged)."""
+def bench_report(path: Path, size: int, runs: int = 7) -> float | None:
+    """The nightly report for yesterday vs its reads and sums on bare sqlite3; median seconds."""
     try:
-        import booth.core.reports  # noqa: F401
+        from booth.core import reports
     except ModuleNotFoundError:
         NOTES.append("report: skipped, booth.core.reports is not in this build")
-        return
-    NOTES.append("report: booth.core.reports present; its benchmark is still to be written")
+        return None
+    from zoneinfo import ZoneInfo
+
+    from booth.core.clock import FixedClock
+    from booth.core.db import open_database
+
+    engine = open_database(str(path))
+    con = raw.connect(str(path))
+    clock = FixedClock(datetime.now(UTC))
+    request = reports.PeriodRequest(relative_days=-1)
+    zone = ZoneInfo(con.execute("SELECT timezone FROM lot_settings").fetchone()[0])
+    period = reports.resolve_period(request, zone, clock.now())
+    ours: list[float] = []
+    ref: list[float] = []
+    for i in range(runs + 1):
+        t0 = time.perf_counter()
+        report = reports.build_report(engine, clock=clock, request=request)
+        t1 = time.perf_counter()
+        lines = raw.report(con, period.start, period.end, clock.now())
+        t2 = time.perf_counter()
+        assert lines == len(report.invoices), (lines, len(report.invoices))
+        if i:  # the first run warms caches
+            ours.append(t1 - t0)
+            ref.append(t2 - t1)
+    con.close()
+    engine.dispose()
+    o, r = statistics.median(ours), statistics.median(ref)
+    ROWS.append(
+        Row(
+            f"report, yesterday ({lines} invoices)",
+            f"{size:,}",
+            ms(o),
+            ms(r),
+            f"{o / r:.2f}",
+            "flat with history",
+            "",
+        )
+    )
+    return o
 
 
 # --- 5, 6: start-up and memory ----------------------------------------------------------------
@@ -502,13 +540,26 @@ def main(argv: list[str] | None = None) -> int:
                 verdict(flat),
             )
         )
+    report_medians = {size: bench_report(paths[size], size) for size in sizes}
+    if len(sizes) > 1 and report_medians[largest] and report_medians[smallest]:
+        growth = report_medians[largest] / report_medians[smallest]
+        ROWS.append(
+            Row(
+                "report growth (largest / smallest)",
+                f"{smallest:,} -> {largest:,}",
+                f"{growth:.2f}",
+                "",
+                "",
+                "<= 1.5 (flat)",
+                verdict(growth <= 1.5),
+            )
+        )
     scans = query_plans(paths[largest])
     NOTES.append(
         "growth: cost is flat with history: every statement is an index search"
         if not scans and (len(sizes) == 1 or flat)
         else "growth: NOT flat, see the scans and figures above"
     )
-    bench_report(paths[largest], largest)
     bench_startup(paths[largest])
     bench_memory(paths[largest], largest)
     print_table()
