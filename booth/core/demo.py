@@ -810,8 +810,10 @@ def _write_invoices(
             out.voided += 1
         else:
             out.revenue += amount
-            if method == "cash":
-                out.cash_by_shift[shift_id] = out.cash_by_shift.get(shift_id, 0) + amount
+        if method == "cash":
+            # A voided cash invoice still counts in the drawer (booth.core.shifts.expected_cash):
+            # the cash went in; money given back would be a paid-out.
+            out.cash_by_shift[shift_id] = out.cash_by_shift.get(shift_id, 0) + amount
         batch.append(
             (
                 next_id + out.count,
