@@ -45,7 +45,7 @@ def _register_optional() -> None:
     """Command groups added by later modules register themselves here."""
     import importlib
 
-    for name in ("run", "tariff", "report", "admin", "shift"):
+    for name in ("run", "tariff", "report", "admin", "shift", "demo"):
         try:
             module = importlib.import_module(f"booth.cli.{name}")
         except ModuleNotFoundError as exc:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
@@ -64,7 +64,13 @@ def sqlite_file(target: str) -> Path | None:
     url = make_url(to_url(target))
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
-    return Path(url.database)
+    name = url.database
+    if url.query.get("uri") == "true" and name.startswith("file:"):
+        # SQLite URI filename (`sqlite:///file:PATH?mode=ro&uri=true`).
+        name = name.removeprefix("file:")
+        if url.query.get("mode") == "memory" or not name:
+            return None
+    return Path(name)
 
 
 def database_exists(target: str) -> bool:
@@ -133,20 +139,40 @@ def read_session(engine: Engine) -> Iterator[Session]:
             yield session
 
 
+def _target_of(engine: Engine) -> str:
+    """What to call the database in a message: its file, else its URL without password."""
+    if engine.url.get_backend_name() == "sqlite":
+        path = sqlite_file(engine.url.render_as_string(hide_password=False))
+        if path is not None:
+            return str(path)
+    return engine.url.render_as_string(hide_password=True)
+
+
+def storage_error(exc: DatabaseError, engine: Engine) -> BoothError:
+    """A database failure that is no business refusal (disk full, damaged file...) as one sentence."""
+    return BoothError(describe_operational_error(exc, _target_of(engine)))
+
+
 def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = WRITE_RETRIES) -> T:
-    """Run `work` in one write transaction, retrying the whole unit while the file is busy."""
+    """Run `work` in one write transaction, retrying the whole unit while the file is busy.
+
+    Integrity errors propagate (services turn them into refusals); any other
+    database failure becomes a BoothError with one sentence.
+    """
     delay = 0.05
     for attempt in range(retries + 1):
         try:
             with write_session(engine) as session:
                 return work(session)
-        except OperationalError as exc:
-            if not is_locked_error(exc) or attempt == retries:
-                if is_locked_error(exc):
-                    raise BoothError(
-                        _("The database is busy (another booth holds it); try again.")
-                    ) from exc
-                raise
+        except IntegrityError:
+            raise
+        except DatabaseError as exc:
+            if not is_locked_error(exc):
+                raise storage_error(exc, engine) from exc
+            if attempt == retries:
+                raise BoothError(
+                    _("The database is busy (another booth holds it); try again.")
+                ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
     raise AssertionError("unreachable")
@@ -154,8 +180,13 @@ def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = WR
 
 def run_read(engine: Engine, work: Callable[[Session], T]) -> T:
     """Run `work` in a read-only transaction."""
-    with read_session(engine) as session:
-        return work(session)
+    try:
+        with read_session(engine) as session:
+            return work(session)
+    except IntegrityError:
+        raise
+    except DatabaseError as exc:
+        raise storage_error(exc, engine) from exc
 
 
 # --- migrations ---------------------------------------------------------------------------
@@ -265,6 +296,7 @@ def _has_tables(engine: Engine) -> bool:
 def open_database(target: str, *, create: bool = False) -> Engine:
     """An engine on an existing (or, with `create`, new) database at schema head."""
     path = sqlite_file(target)
+    created = False
     if path is not None and not path.exists():
         if not create:
             raise DatabaseMissing(
@@ -278,14 +310,18 @@ def open_database(target: str, *, create: bool = False) -> Engine:
                     path=path, reason=exc.strerror
                 )
             ) from exc
+        created = True
     engine = make_engine(target)
     try:
         migrate(engine)
-    except DatabaseError as exc:  # includes "file is not a database"
+    except BaseException as exc:
         engine.dispose()
-        raise BoothError(describe_operational_error(exc, target)) from exc
-    except Exception:
-        engine.dispose()
+        if created and path is not None:
+            # A database that could not even be created leaves no file behind.
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if isinstance(exc, DatabaseError):
+            raise BoothError(describe_operational_error(exc, target)) from exc
         raise
     return engine
 
@@ -301,11 +337,11 @@ def describe_operational_error(exc: BaseException, target: str) -> str:
         return _("{target} is not a readable booth database (damaged or another file).").format(
             target=target
         )
-    if "readonly" in text or "read-only" in text:
-        return _("The database {target} is read-only; booth needs to write to it.").format(
-            target=target
-        )
-    if "disk" in text and "full" in text:
+    if "readonly" in text or "read-only" in text or _read_only_place(target):
+        return _(
+            "The database {target} (or its folder) is read-only; booth needs to write there."
+        ).format(target=target)
+    if "full" in text and ("disk" in text or "database" in text):
         return _("The disk holding {target} is full; free some space and try again.").format(
             target=target
         )
@@ -314,3 +350,14 @@ def describe_operational_error(exc: BaseException, target: str) -> str:
     return _("The database {target} cannot be used: {reason}.").format(
         target=target, reason=str(getattr(exc, "orig", exc))
     )
+
+
+def _read_only_place(target: str) -> bool:
+    """True when the database file or its folder cannot be written (SQLite needs both)."""
+    try:
+        path = sqlite_file(target)
+    except Exception:  # noqa: BLE001 - a message helper must never fail itself
+        return False
+    if path is None or not path.exists():
+        return False
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))

@@ -276,7 +276,8 @@ def _give_back(
     run_write(engine, work)
 
 
-def _write_file(folder: Path, name: str, text: str) -> Path:
+def write_receipt_file(folder: Path, name: str, text: str) -> Path:
+    """Write `text` atomically as `folder/name` (numbered, never overwriting)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / name
@@ -302,7 +303,8 @@ def _write_file(folder: Path, name: str, text: str) -> Path:
         ) from exc
 
 
-def _pipe(command: str, text: str) -> None:
+def pipe_to_printer(command: str, text: str) -> None:
+    """Give `text` (UTF-8) on stdin to the lot's printer command; BoothError if it fails."""
     try:
         argv = shlex.split(command)
     except ValueError as exc:
@@ -361,12 +363,12 @@ def print_receipt(
         text = render(data, copy=is_copy)
         command = data.settings.printer_command.strip()
         if command:
-            _pipe(command, text)
+            pipe_to_printer(command, text)
             return PrintResult(copy=is_copy, destination=command, to_file=False, text=text)
         # Named by print number, so two booths printing copies at once never clash.
         number = data.invoice.full_number
         name = f"{number}-copia-{claimed + 1}.txt" if is_copy else f"{number}.txt"
-        path = _write_file(receipt_folder(engine, data.settings), name, text)
+        path = write_receipt_file(receipt_folder(engine, data.settings), name, text)
         return PrintResult(copy=is_copy, destination=str(path), to_file=True, text=text)
     except BoothError as exc:
         try:

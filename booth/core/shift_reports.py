@@ -8,9 +8,6 @@ expected cash is the one stored when it was closed.
 from __future__ import annotations
 
 import json
-import os
-import shlex
-import subprocess
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -24,7 +21,7 @@ from booth.core import lot
 from booth.core.audit import SignedIn
 from booth.core.clock import Clock
 from booth.core.db import run_read
-from booth.core.errors import BoothError, Refused
+from booth.core.errors import Refused
 from booth.core.i18n import _
 from booth.core.models import PAYMENT_METHODS, AuditEvent, CashMovement, Invoice, LotSettings, Shift
 from booth.core.money import format_cop
@@ -411,42 +408,15 @@ def list_shifts(
 def print_report(text: str, *, settings: LotSettings, default_dir: Path, name: str) -> str:
     """Print through the lot's printer command, else save under the receipts folder.
 
-    Returns one sentence saying where the report went.
+    Returns one sentence saying where the report went. Uses the invoice
+    receipts' printer and file paths, so both behave alike.
     """
-    if settings.printer_command.strip():
-        try:
-            argv = shlex.split(settings.printer_command)
-            done = subprocess.run(
-                argv,
-                input=text.encode("utf-8"),
-                capture_output=True,
-                timeout=PRINT_TIMEOUT_S,
-                check=False,
-            )
-        except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
-            raise BoothError(
-                _("The printer command failed ({reason}); the report was not printed.").format(
-                    reason=type(exc).__name__
-                )
-            ) from exc
-        if done.returncode != 0:
-            raise BoothError(
-                _("The printer command failed (exit {code}); the report was not printed.").format(
-                    code=done.returncode
-                )
-            )
+    from booth.core import receipts
+
+    command = settings.printer_command.strip()
+    if command:
+        receipts.pipe_to_printer(command, text)
         return _("Sent to the printer.")
     folder = Path(settings.receipt_dir).expanduser() if settings.receipt_dir else default_dir
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / name
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise BoothError(
-            _("Cannot save the report in {folder}: {reason}.").format(
-                folder=folder, reason=exc.strerror
-            )
-        ) from exc
+    path = receipts.write_receipt_file(folder, name, text)
     return _("Saved to {path}.").format(path=path)

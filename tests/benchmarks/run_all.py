@@ -1,0 +1,570 @@
+"""booth's benchmarks in one command; prints one table.
+
+    python3 tests/benchmarks/run_all.py [--sizes 10000,100000,1000000] [--ops 300]
+
+Each figure is measured side by side with its reference in the same run
+(interleaved, so machine noise hits both alike) and shown as a ratio:
+
+1. check-out latency (quote by plate + check-out: lookup, price, number, invoice,
+   audit, commit with synchronous=FULL) vs the same statements on bare sqlite3;
+2. check-in latency, same method;
+3. the nightly report for yesterday (booth.core.reports) vs its reads and sums on
+   bare sqlite3 (skipped with a note where the module is missing);
+4. growth: 1 and 2 at every size; the cost must stay flat with history;
+5. start-up of `booth` to the login screen vs a bare Textual app with one Input
+   (skipped while booth.tui.app is missing), and `booth --help` wall time;
+6. peak memory of the booth screen on the largest database (same skip rule).
+
+Databases are built once with `booth demo --stays N` under --workdir and reused.
+Not collected by pytest (pyproject ignores tests/benchmarks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import re
+import select
+import statistics
+import struct
+import subprocess
+import sys
+import termios
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("PYTHONPATH", str(REPO))
+
+from tests.benchmarks import raw_reference as raw  # noqa: E402
+
+BIG_TABLES = ("stays", "invoices", "audit_events", "shifts")
+LOGIN_MARKER = re.compile(rb"(?i)password|contrase")
+REFERENCE_MARKER = re.compile(rb"Username")
+
+
+@dataclass
+class Row:
+    """One line of the result table."""
+
+    name: str
+    size: str
+    booth: str
+    reference: str
+    ratio: str
+    target: str
+    verdict: str
+
+
+ROWS: list[Row] = []
+NOTES: list[str] = []
+
+
+def env() -> dict[str, str]:
+    e = dict(os.environ)
+    e["PYTHONPATH"] = str(REPO)
+    e.pop("BOOTH_DB", None)
+    return e
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
+
+
+def pct(samples: list[float], q: int) -> float:
+    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
+
+
+# --- databases ------------------------------------------------------------------------------
+
+
+def build(workdir: Path, size: int, seed: int, rebuild: bool) -> Path:
+    """The demo database with `size` stays (built once, reused)."""
+    path = workdir / f"demo-{size}-seed{seed}.db"
+    if path.exists() and not rebuild:
+        NOTES.append(f"{path.name}: reused (pass --rebuild to time the build again)")
+        return path
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    workdir.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "booth",
+            "demo",
+            "--db",
+            str(path),
+            "--stays",
+            str(size),
+            "--seed",
+            str(seed),
+        ],
+        check=True,
+        env=env(),
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    took = time.perf_counter() - t0
+    target = 120.0 if size >= 1_000_000 else None
+    ROWS.append(
+        Row(
+            "build (booth demo --stays)",
+            f"{size:,}",
+            f"{took:.1f} s",
+            "",
+            "",
+            "< 120 s" if target else "",
+            verdict(took <= target) if target else "",
+        )
+    )
+    # Room for the benchmark's own vehicles (an operator's ordinary setup change).
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "booth",
+            "setup",
+            "--db",
+            str(path),
+            "--capacity",
+            "car=100000",
+            "--capacity",
+            "motorcycle=100000",
+            "--yes",
+        ],
+        check=True,
+        env=env(),
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+    )
+    return path
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+# --- 1, 2, 4: check-in and check-out --------------------------------------------------------
+
+
+@dataclass
+class Latencies:
+    checkin_booth: list[float]
+    checkin_raw: list[float]
+    checkout_booth: list[float]
+    checkout_raw: list[float]
+
+
+def bench_writes(path: Path, ops: int, warmup: int = 10) -> Latencies:
+    """Check `ops` vehicles in and out through booth and through bare sqlite3, interleaved."""
+    from booth.core import auth, stays
+    from booth.core.audit import SignedIn
+    from booth.core.clock import FixedClock
+    from booth.core.db import open_database, run_read
+    from booth.core.plates import new_ticket_code
+
+    engine = open_database(str(path))
+    con = raw.connect(str(path))
+    user = run_read(engine, lambda s: auth.get_user(s, "demo-ana"))
+    who = SignedIn(user_id=user.id or 0, username=user.username, role=user.role, booth="B1")
+    tag = "".join(chr(65 + (int(time.time() * 1000) // 26**i) % 26) for i in range(2))
+    start = datetime.now(UTC).replace(microsecond=0)
+    clock = FixedClock(start)
+    n = ops + warmup
+    lat = Latencies([], [], [], [])
+    for i in range(n):
+        clock.set(start + timedelta(seconds=i))
+        t0 = time.perf_counter()
+        stays.check_in(engine, clock=clock, who=who, plate=f"Q{tag}{i:04d}B")
+        t1 = time.perf_counter()
+        raw.check_in(
+            con,
+            now=clock.now(),
+            plate=f"Q{tag}{i:04d}R",
+            vtype="car",
+            ticket=new_ticket_code(),
+            booth="B2",
+            user_id=who.user_id,
+            username=who.username,
+        )
+        t2 = time.perf_counter()
+        if i >= warmup:
+            lat.checkin_booth.append(t1 - t0)
+            lat.checkin_raw.append(t2 - t1)
+    for i in range(n):
+        clock.set(start + timedelta(hours=2, minutes=7, seconds=i))
+        t0 = time.perf_counter()
+        quote = stays.quote(engine, clock=clock, query=f"Q{tag}{i:04d}B")
+        stays.check_out(
+            engine,
+            clock=clock,
+            who=who,
+            stay_id=quote.stay.id or 0,
+            payment_method="cash",
+            quoted_at=clock.now(),
+        )
+        t1 = time.perf_counter()
+        raw.check_out(
+            con,
+            now=clock.now(),
+            plate=f"Q{tag}{i:04d}R",
+            booth="B2",
+            user_id=who.user_id,
+            username=who.username,
+        )
+        t2 = time.perf_counter()
+        if i >= warmup:
+            lat.checkout_booth.append(t1 - t0)
+            lat.checkout_raw.append(t2 - t1)
+    con.close()
+    engine.dispose()
+    return lat
+
+
+def add_latency_rows(name: str, size: int, booth_s: list[float], raw_s: list[float]) -> None:
+    p50b, p99b = statistics.median(booth_s), pct(booth_s, 99)
+    p50r, p99r = statistics.median(raw_s), pct(raw_s, 99)
+    ROWS.append(
+        Row(
+            f"{name} p50",
+            f"{size:,}",
+            ms(p50b),
+            ms(p50r),
+            f"{p50b / p50r:.2f}",
+            "ratio <= 3",
+            verdict(p50b / p50r <= 3),
+        )
+    )
+    ROWS.append(
+        Row(
+            f"{name} p99",
+            f"{size:,}",
+            ms(p99b),
+            ms(p99r),
+            f"{p99b / p99r:.2f}",
+            "<= 5 ms",
+            verdict(p99b <= 0.005),
+        )
+    )
+
+
+def query_plans(path: Path) -> list[str]:
+    """Statements of one check-in, quote and check-out that scan a big table."""
+    from sqlalchemy import event
+
+    from booth.core import auth, stays
+    from booth.core.audit import SignedIn
+    from booth.core.clock import FixedClock
+    from booth.core.db import open_database, run_read
+
+    engine = open_database(str(path))
+    seen: list[tuple[str, Any]] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _capture(_c: Any, _cur: Any, statement: str, params: Any, *_a: Any) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "UPDATE", "INSERT")):
+            seen.append((statement, params))
+
+    user = run_read(engine, lambda s: auth.get_user(s, "demo-ana"))
+    who = SignedIn(user_id=user.id or 0, username=user.username, role=user.role, booth="B1")
+    clock = FixedClock(datetime.now(UTC))
+    plate = f"QP{int(time.time()) % 10000:04d}X"
+    stay = stays.check_in(engine, clock=clock, who=who, plate=plate).stay
+    clock.advance(minutes=30)
+    stays.quote(engine, clock=clock, query=plate)
+    stays.check_out(engine, clock=clock, who=who, stay_id=stay.id or 0)
+    engine.dispose()
+    con = raw.connect(str(path))
+    scans: list[str] = []
+    for statement, params in seen:
+        plan = con.execute(f"EXPLAIN QUERY PLAN {statement}", params).fetchall()
+        for row in plan:
+            detail = str(row[-1])
+            m = re.match(r"SCAN (\w+)", detail)
+            if not m or m.group(1) not in BIG_TABLES:
+                continue
+            # "ORDER BY id DESC LIMIT 1" walks the rowid tree from its end: one row.
+            if re.search(r"ORDER BY \w+\.id DESC\s+LIMIT", statement):
+                continue
+            scans.append(f"{detail}: {' '.join(statement.split())[:120]}")
+    con.close()
+    NOTES.append(
+        f"query plans: {len(seen)} statements per check-in + quote + check-out; "
+        f"{len(scans)} scan a big table" + ("" if not scans else ": " + "; ".join(scans))
+    )
+    return scans
+
+
+# --- 3: report ---------------------------------------------------------------------------------
+
+
+def bench_report(path: Path, size: int, runs: int = 7) -> float | None:
+    """The nightly report for yesterday vs its reads and sums on bare sqlite3; median seconds."""
+    try:
+        from booth.core import reports
+    except ModuleNotFoundError:
+        NOTES.append("report: skipped, booth.core.reports is not in this build")
+        return None
+    from zoneinfo import ZoneInfo
+
+    from booth.core.clock import FixedClock
+    from booth.core.db import open_database
+
+    engine = open_database(str(path))
+    con = raw.connect(str(path))
+    clock = FixedClock(datetime.now(UTC))
+    request = reports.PeriodRequest(relative_days=-1)
+    zone = ZoneInfo(con.execute("SELECT timezone FROM lot_settings").fetchone()[0])
+    period = reports.resolve_period(request, zone, clock.now())
+    ours: list[float] = []
+    ref: list[float] = []
+    for i in range(runs + 1):
+        t0 = time.perf_counter()
+        report = reports.build_report(engine, clock=clock, request=request)
+        t1 = time.perf_counter()
+        lines = raw.report(con, period.start, period.end, clock.now())
+        t2 = time.perf_counter()
+        assert lines == len(report.invoices), (lines, len(report.invoices))
+        if i:  # the first run warms caches
+            ours.append(t1 - t0)
+            ref.append(t2 - t1)
+    con.close()
+    engine.dispose()
+    o, r = statistics.median(ours), statistics.median(ref)
+    ROWS.append(
+        Row(
+            f"report, yesterday ({lines} invoices)",
+            f"{size:,}",
+            ms(o),
+            ms(r),
+            f"{o / r:.2f}",
+            "flat with history",
+            "",
+        )
+    )
+    return o
+
+
+# --- 5, 6: start-up and memory ----------------------------------------------------------------
+
+
+REFERENCE_APP = """
+from textual.app import App
+from textual.widgets import Input
+class Bare(App):
+    def compose(self):
+        yield Input(placeholder="Username")
+Bare().run()
+"""
+
+
+def time_to_screen(
+    argv: list[str], marker: re.Pattern[bytes], timeout: float = 30
+) -> tuple[float, int]:
+    """Seconds until `marker` is drawn in a pseudo-terminal, and the peak RSS (kB) by then."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    e = env()
+    e["TERM"] = "xterm-256color"
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=e, cwd=REPO, close_fds=True
+    )
+    os.close(slave)
+    seen = b""
+    took = float("nan")
+    peak = 0
+    try:
+        while time.perf_counter() - t0 < timeout:
+            ready, _w, _x = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    seen += os.read(master, 65536)
+                except OSError:
+                    break
+                if marker.search(re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", seen)):
+                    took = time.perf_counter() - t0
+                    break
+        status = Path(f"/proc/{proc.pid}/status")
+        if status.exists():
+            m = re.search(r"VmHWM:\s+(\d+)", status.read_text())
+            peak = int(m.group(1)) if m else 0
+    finally:
+        proc.kill()
+        proc.wait()
+        os.close(master)
+    return took, peak
+
+
+def tui_available() -> bool:
+    try:
+        import booth.tui.app  # noqa: F401
+    except ModuleNotFoundError:
+        return False
+    return True
+
+
+def bench_startup(path: Path, runs: int = 5) -> None:
+    """`booth` to its login screen vs a bare Textual app with one Input; `booth --help`."""
+    helps, bare = [], []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "booth", "--help"],
+            env=env(),
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            check=True,
+        )
+        helps.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], env=env(), check=True)
+        bare.append(time.perf_counter() - t0)
+    h, b = statistics.median(helps), statistics.median(bare)
+    ROWS.append(
+        Row(
+            "booth --help (wall)",
+            "",
+            ms(h),
+            ms(b) + " (python -c pass)",
+            f"{h / b:.2f}",
+            "<= 300 ms",
+            verdict(h <= 0.3),
+        )
+    )
+    if not tui_available():
+        NOTES.append(
+            "start-up and memory of the booth screen: skipped, booth.tui.app is not in this build"
+        )
+        return
+    ours, ref = [], []
+    for _ in range(runs):
+        took, _peak = time_to_screen(
+            [sys.executable, "-m", "booth", "--db", str(path)], LOGIN_MARKER
+        )
+        ours.append(took)
+        took, _peak = time_to_screen([sys.executable, "-c", REFERENCE_APP], REFERENCE_MARKER)
+        ref.append(took)
+    o, r = statistics.median(ours), statistics.median(ref)
+    ROWS.append(
+        Row(
+            "start-up to login screen",
+            "",
+            ms(o),
+            ms(r),
+            f"{o / r:.2f}",
+            "ratio <= 1.3",
+            verdict(o / r <= 1.3),
+        )
+    )
+
+
+def bench_memory(path: Path, size: int) -> None:
+    """Peak RSS of the booth screen with the big database open."""
+    if not tui_available():
+        return
+    _took, peak = time_to_screen([sys.executable, "-m", "booth", "--db", str(path)], LOGIN_MARKER)
+    _t, ref_peak = time_to_screen([sys.executable, "-c", REFERENCE_APP], REFERENCE_MARKER)
+    ROWS.append(
+        Row(
+            "peak memory, booth screen",
+            f"{size:,}",
+            f"{peak / 1024:.0f} MB",
+            f"{ref_peak / 1024:.0f} MB",
+            f"{peak / max(ref_peak, 1):.2f}",
+            "<= 150 MB",
+            verdict(peak <= 150 * 1024),
+        )
+    )
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def print_table() -> None:
+    headers = Row("benchmark", "past stays", "booth", "reference", "ratio", "target", "verdict")
+    rows = [headers, *ROWS]
+    widths = [max(len(getattr(r, f)) for r in rows) for f in Row.__dataclass_fields__]
+    for i, r in enumerate(rows):
+        cells = [
+            getattr(r, f).ljust(w) for f, w in zip(Row.__dataclass_fields__, widths, strict=True)
+        ]
+        print("| " + " | ".join(cells) + " |")
+        if i == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for note in NOTES:
+        print(f"- {note}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--ops", type=int, default=300, help="vehicles in and out per size")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/booth-bench"))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rebuild", action="store_true", help="build the databases again")
+    args = parser.parse_args(argv)
+    sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
+    paths = {size: build(args.workdir, size, args.seed, args.rebuild) for size in sizes}
+    medians: dict[int, tuple[float, float]] = {}
+    for size in sizes:
+        lat = bench_writes(paths[size], args.ops)
+        add_latency_rows("check-out", size, lat.checkout_booth, lat.checkout_raw)
+        add_latency_rows("check-in", size, lat.checkin_booth, lat.checkin_raw)
+        medians[size] = (
+            statistics.median(lat.checkout_booth),
+            statistics.median(lat.checkin_booth),
+        )
+    largest, smallest = sizes[-1], sizes[0]
+    if len(sizes) > 1:
+        out = medians[largest][0] / medians[smallest][0]
+        inn = medians[largest][1] / medians[smallest][1]
+        flat = out <= 1.5 and inn <= 1.5
+        ROWS.append(
+            Row(
+                "growth (p50 largest / smallest)",
+                f"{smallest:,} -> {largest:,}",
+                f"out {out:.2f}, in {inn:.2f}",
+                "",
+                "",
+                "<= 1.5 (flat)",
+                verdict(flat),
+            )
+        )
+    report_medians = {size: bench_report(paths[size], size) for size in sizes}
+    if len(sizes) > 1 and report_medians[largest] and report_medians[smallest]:
+        growth = report_medians[largest] / report_medians[smallest]
+        ROWS.append(
+            Row(
+                "report growth (largest / smallest)",
+                f"{smallest:,} -> {largest:,}",
+                f"{growth:.2f}",
+                "",
+                "",
+                "<= 1.5 (flat)",
+                verdict(growth <= 1.5),
+            )
+        )
+    scans = query_plans(paths[largest])
+    NOTES.append(
+        "growth: cost is flat with history: every statement is an index search"
+        if not scans and (len(sizes) == 1 or flat)
+        else "growth: NOT flat, see the scans and figures above"
+    )
+    bench_startup(paths[largest])
+    bench_memory(paths[largest], largest)
+    print_table()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
