@@ -33,6 +33,7 @@ IDLE_CHECK_SECONDS = 5.0
 REFRESH_SECONDS = 5.0
 DEFAULT_IDLE_LOCK_MINUTES = 5
 # The screen each main key opens; its key is hidden while that screen is on top.
+SHIFT_ACTIONS = ("cash_movement", "x_report", "shift")
 MAIN_SCREENS = {
     "check_in": "CheckInScreen",
     "check_out": "CheckoutScreen",
@@ -76,6 +77,9 @@ class BoothApp(App[None], inherit_bindings=False):
         Binding("f2", "check_in", _("Check-in"), key_display="F2", priority=True),
         Binding("f3", "check_out", _("Check-out"), key_display="F3", priority=True),
         Binding("f4", "invoices", _("Invoices"), key_display="F4", priority=True),
+        Binding("f6", "cash_movement", _("Cash"), key_display="F6", priority=True),
+        Binding("f7", "x_report", _("Report"), key_display="F7", priority=True),
+        Binding("f9", "shift", _("Shift"), key_display="F9", priority=True),
         Binding("ctrl+l", "lock", _("Lock"), key_display="^L", priority=True),
         Binding("ctrl+q", "quit", _("Quit"), key_display="^Q", priority=True),
         Binding("ctrl+c", "help_quit", show=False, system=True),
@@ -191,6 +195,26 @@ class BoothApp(App[None], inherit_bindings=False):
         self.dashboard = DashboardScreen(self.ctx, refresh_seconds=self.refresh_seconds)
         self.push_screen(self.dashboard)
         self.refresh_bindings()
+        self._ask_for_shift(user)
+
+    @work(thread=True, group="shift", exclusive=True)
+    def _ask_for_shift(self, user: SignedIn) -> None:
+        """After login: resume the own open shift quietly, else ask for the opening float."""
+        from booth.core import shifts
+
+        try:
+            state = shifts.shift_state(self.ctx.engine, who=user)
+        except EXPECTED_ERRORS as exc:
+            self.call_from_thread(self.notify, describe(exc, self.target), severity="error")
+            return
+        if state.own is None:
+            self.call_from_thread(self._push_shift_open, user)
+
+    def _push_shift_open(self, user: SignedIn) -> None:
+        from booth.tui.screens.shift_open import ShiftOpenScreen
+
+        if self._ctx is not None and self._ctx.user == user and self.screen is self.dashboard:
+            self.push_screen(ShiftOpenScreen(self.ctx))
 
     def lock(self, *, reason: str = "key") -> None:
         """End the session and go back to the login (Ctrl+L, or idle)."""
@@ -273,6 +297,9 @@ class BoothApp(App[None], inherit_bindings=False):
                 and not isinstance(self.screen, ModalScreen)
                 and type(self.screen).__name__ != MAIN_SCREENS[action]
             )
+        if action in SHIFT_ACTIONS:
+            # From the dashboard only: the drawer is dealt with between vehicles.
+            return self.signed_in and self.dashboard is not None and self.screen is self.dashboard
         if action == "lock":
             return self.session_open
         return True
@@ -303,6 +330,28 @@ class BoothApp(App[None], inherit_bindings=False):
         from booth.tui.screens.invoices import InvoicesScreen
 
         self._open(InvoicesScreen)
+
+    def _open_shift_dialog(self, make: Callable[[BoothContext], Screen[Any]]) -> None:
+        if self.signed_in and self.screen is self.dashboard:
+            self.push_screen(make(self.ctx))
+
+    def action_cash_movement(self) -> None:
+        """F6: a cash drop, paid-out or cash in."""
+        from booth.tui.screens.shift_keys import f6_screen
+
+        self._open_shift_dialog(f6_screen)
+
+    def action_x_report(self) -> None:
+        """F7: the X report of the own open shift."""
+        from booth.tui.screens.shift_keys import f7_screen
+
+        self._open_shift_dialog(f7_screen)
+
+    def action_shift(self) -> None:
+        """F9: close the own shift (count the drawer), or open one."""
+        from booth.tui.screens.shift_keys import f9_screen
+
+        self._open_shift_dialog(f9_screen)
 
     def action_lock(self) -> None:
         """Ctrl+L: lock the booth (back to the login)."""

@@ -9,7 +9,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
-from booth.core import auth
+from booth.core import auth, shifts
 from booth.core.audit import SignedIn
 from booth.core.db import run_read
 from booth.tui.app import BoothApp
@@ -85,15 +85,22 @@ def table_rows(app: BoothApp, selector: str) -> list[tuple[str, ...]]:
     return [tuple(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
 
 
-async def sign_in(pilot: Pilot[None], username: str = "ana") -> None:
-    """Skip the login screen (tested on its own): sign `username` in directly."""
+async def sign_in(pilot: Pilot[None], username: str = "ana", *, with_shift: bool = True) -> None:
+    """Skip the login screen (tested on its own): sign `username` in directly.
+
+    With `with_shift`, the user's shift at B1 is open already (the login resumes
+    it quietly); without, the app asks for the opening float.
+    """
     app = pilot.app
     assert isinstance(app, BoothApp)
     await pilot.pause()
     user = run_read(app.ctx.engine, lambda s: auth.get_user(s, username))
     assert user.id is not None
+    who = SignedIn(user_id=user.id, username=user.username, role=user.role, booth="B1")
+    if with_shift and shifts.shift_state(app.ctx.engine, who=who).own is None:
+        shifts.open_shift(app.ctx.engine, clock=app.ctx.clock, who=who, opening_float=0)
     app.open_session(idle_lock_minutes=5)
-    app.sign_in(SignedIn(user_id=user.id, username=user.username, role=user.role, booth="B1"))
+    app.sign_in(who)
     await settle(pilot)
 
 

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
-from booth.core import auth
+from booth.core import auth, shifts
 from booth.core.clock import FixedClock
 from booth.core.db import run_read, run_write
-from booth.core.models import AuditEvent
+from booth.core.models import AuditEvent, Shift
 from booth.tui.app import BoothApp
 from booth.tui.screens.dashboard import DashboardScreen
 from booth.tui.screens.login import LoginScreen
 from booth.tui.screens.password import PasswordScreen
-from tests.conftest import ATTENDANT_PASSWORD
+from booth.tui.screens.shift_open import ShiftOpenScreen
+from tests.conftest import ATTENDANT_PASSWORD, signed_in
 from tests.tui.conftest import AppFactory
 from tests.tui.pilot import (
     field,
@@ -31,6 +33,14 @@ from tests.tui.pilot import (
 )
 
 INVALID = "Invalid username or password"
+
+
+@pytest.fixture
+def ana_shift(engine: Engine, clock: FixedClock) -> int:
+    """Ana's shift at B1 is open already (logging in resumes it)."""
+    shift = shifts.open_shift(engine, clock=clock, who=signed_in(engine, "ana"), opening_float=0)
+    assert shift.id is not None
+    return shift.id
 
 
 def footer_keys(app: BoothApp) -> list[tuple[str, str]]:
@@ -80,9 +90,16 @@ async def test_login_screen_fields_keys_and_empty_fields(app: BoothApp, engine: 
     assert run_read(engine, lambda s: auth.get_user(s, "ana")).failed_attempts == 0
 
 
-async def test_good_login_opens_the_dashboard(app: BoothApp) -> None:
+async def test_good_login_asks_for_the_float_then_shows_the_dashboard(
+    app: BoothApp, engine: Engine
+) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot, "Ana", ATTENDANT_PASSWORD)
+        assert isinstance(app.screen, ShiftOpenScreen)
+        assert focused_id(app) == "float"
+        await paste(pilot, "50.000")
+        await pilot.press("enter")
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert app.ctx.user is not None and app.ctx.user.username == "ana"
         assert app.ctx.user.booth == "B1"
@@ -90,9 +107,41 @@ async def test_good_login_opens_the_dashboard(app: BoothApp) -> None:
             ("F2", "Check-in"),
             ("F3", "Check-out"),
             ("F4", "Invoices"),
+            ("F6", "Cash"),
+            ("F7", "Report"),
+            ("F9", "Shift"),
             ("^L", "Lock"),
             ("^Q", "Quit"),
         ]
+    [shift] = run_read(engine, lambda s: list(s.exec(select(Shift))))
+    assert (shift.booth, shift.opening_float, shift.closed_at) == ("B1", 50000, None)
+
+
+async def test_login_resumes_the_own_open_shift_without_asking(
+    app: BoothApp, engine: Engine, ana_shift: int
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot, "ana", ATTENDANT_PASSWORD)
+        assert isinstance(app.screen, DashboardScreen)
+    assert len(run_read(engine, lambda s: list(s.exec(select(Shift))))) == 1
+
+
+async def test_login_while_another_attendants_shift_is_open_says_whose(
+    app: BoothApp, engine: Engine, clock: FixedClock
+) -> None:
+    admin = signed_in(engine, "admin", booth="B1")
+    shifts.open_shift(engine, clock=clock, who=admin, opening_float=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot, "ana", ATTENDANT_PASSWORD)
+        assert isinstance(app.screen, ShiftOpenScreen)
+        text = str(app.screen.query_one("#blocked-text", Static).render())
+        assert "The shift of admin is still open at this booth" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, ShiftOpenScreen)  # F9 shows the same, no payments
 
 
 async def test_wrong_password_unknown_user_and_disabled_user_get_the_same_sentence(
@@ -117,6 +166,7 @@ async def test_wrong_password_unknown_user_and_disabled_user_get_the_same_senten
     assert reasons == ["wrong password", "unknown user", "disabled"]
 
 
+@pytest.mark.usefixtures("ana_shift")
 async def test_locked_account_stays_locked_with_the_right_password(
     app: BoothApp, engine: Engine, clock: FixedClock
 ) -> None:
@@ -140,6 +190,7 @@ async def test_locked_account_stays_locked_with_the_right_password(
         assert isinstance(app.screen, DashboardScreen)
 
 
+@pytest.mark.usefixtures("ana_shift")
 async def test_forced_password_change(app: BoothApp, engine: Engine) -> None:
     """After an operator reset the user sets a new password (twice) before anything else."""
     set_user(engine, "ana", must_change_password=True)
@@ -220,6 +271,7 @@ class TestLock:
             assert isinstance(app.screen, LoginScreen)
         assert audit_actions(engine)[-1] == ("logout", "ana", {"reason": "key"})
 
+    @pytest.mark.usefixtures("ana_shift")
     async def test_idle_minutes_lock_the_screen(
         self, app: BoothApp, engine: Engine, clock: FixedClock
     ) -> None:
@@ -243,6 +295,7 @@ class TestLock:
             )
         assert audit_actions(engine)[-1] == ("logout", "ana", {"reason": "idle"})
 
+    @pytest.mark.usefixtures("ana_shift")
     async def test_idle_minutes_come_from_the_lot_and_the_timer_checks(
         self, engine: Engine, make_app: AppFactory, clock: FixedClock
     ) -> None:

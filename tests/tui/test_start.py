@@ -21,6 +21,7 @@ from booth.tui.app import create_app, run
 from booth.tui.screens.dashboard import DashboardScreen
 from booth.tui.screens.firstrun import FirstRunScreen
 from booth.tui.screens.login import LoginScreen
+from booth.tui.screens.shift_open import ShiftOpenScreen
 from tests.tui.conftest import AppFactory
 from tests.tui.pilot import field, focused_id, message, paste, plain, settle, type_text
 
@@ -68,6 +69,10 @@ async def test_new_database_first_run_then_login(
         assert plain(app, "#login-lot") == "Mi Lote"
         await paste(pilot, "first-pass-1")
         await pilot.press("enter")
+        await settle(pilot)
+        # No shift yet: the app asks for the opening float; Esc goes on without one.
+        assert isinstance(app.screen, ShiftOpenScreen)
+        await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert plain(app, "#top-lot") == "Mi Lote"
@@ -169,6 +174,10 @@ async def test_lot_without_operator_asks_for_one_and_keeps_its_name(
         assert focused_id(app) == "password"
         await paste(pilot, "first-pass-1")
         await pilot.press("enter")
+        await settle(pilot)
+        # No shift yet: the app asks for the opening float; Esc goes on without one.
+        assert isinstance(app.screen, ShiftOpenScreen)
+        await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
 

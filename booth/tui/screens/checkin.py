@@ -95,7 +95,7 @@ class CheckInScreen(Screen[None]):
         confirmation.display = False
         yield confirmation
         yield Static(_("Enter: check in · ↑↓: change type · Esc: dashboard"), classes="hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._load_lot()

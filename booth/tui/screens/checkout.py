@@ -183,7 +183,7 @@ class CheckoutScreen(Screen[None]):
                     yield Static(id="co-change-note")
         yield Static(id="co-message")
         yield Static(id="co-hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._to_lookup()

@@ -157,7 +157,7 @@ class DashboardScreen(Screen[None]):
         table.add_column(Text(_("Fee so far"), justify="right"), key="fee")
         yield table
         yield Notice(id="dashboard-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#top-who", Static).update(
@@ -168,7 +168,8 @@ class DashboardScreen(Screen[None]):
         self.query_one("#numbering-warning", Notice).display = False
         self.set_interval(1.0, self._tick, name="clock")
         self.set_interval(self.refresh_seconds, self.reload, name="dashboard-refresh")
-        self.reload()
+        # The first load happens even if a dialog (the shift float) already covers us.
+        self._load()
 
     def on_screen_resume(self) -> None:
         # Back from check-in or check-out: show what they changed at once.

@@ -66,7 +66,7 @@ class FirstRunScreen(Screen[None]):
                 yield Input(id="operator-repeat", password=True, max_length=PASSWORD_FIELD_MAX)
             yield Notice(id="firstrun-message")
             yield Static(_("Enter: next field, then create · Ctrl+Q: quit"), classes="hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     @on(Input.Submitted)
     def _field_entered(self, event: Input.Submitted) -> None:

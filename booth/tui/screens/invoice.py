@@ -62,7 +62,7 @@ class InvoiceScreen(Screen[None]):
                     yield Digits(id="inv-change")
                 yield Static(id="inv-status")
                 yield Static(id="inv-message")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         # Focused so arrows and PgUp/PgDn scroll a receipt taller than the screen.

@@ -46,7 +46,7 @@ class InvoicesScreen(Screen[None]):
         yield Input(placeholder=_("Search by number or plate"), id="invs-search", max_length=24)
         yield DataTable(id="invs-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="invs-message")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

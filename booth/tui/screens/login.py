@@ -67,7 +67,7 @@ class LoginScreen(Screen[None]):
                 yield Input(id="password", password=True, max_length=PASSWORD_FIELD_MAX)
             yield Notice(id="login-message")
             yield Static(_("Tab: next field · Enter: log in"), classes="hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#login-message", Notice).say(self._message)

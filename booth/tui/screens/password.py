@@ -55,7 +55,7 @@ class PasswordScreen(Screen[None]):
                 yield Input(id="repeat-password", password=True, max_length=PASSWORD_FIELD_MAX)
             yield Notice(id="password-message")
             yield Static(_("Enter: next field / save · Esc: back to login"), classes="hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     @on(Input.Submitted, "#new-password")
     def _first_entered(self) -> None:
