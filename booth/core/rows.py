@@ -11,15 +11,27 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import ClassManager, Session, configure_mappers, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state, manager_of_class
 from sqlalchemy.orm.util import identity_key
 
 T = TypeVar("T")
+_MANAGERS: dict[type[Any], ClassManager[Any]] = {}
 
 
 def detached(cls: type[T], values: Mapping[Any, Any]) -> T:
-    """An instance of `cls` holding `values` (every column, primary key included), detached."""
-    obj = cls(**values)
+    """An instance of `cls` holding `values` (every column, primary key included), detached.
+
+    Made as the ORM makes a loaded instance (the class's `__new__`, then the values
+    put straight into its state), not through the model's constructor, which
+    would validate and instrument every attribute one by one.
+    """
+    manager = _MANAGERS.get(cls)
+    if manager is None:
+        configure_mappers()  # what a first query or constructor call would do
+        manager = _MANAGERS[cls] = manager_of_class(cls)
+    obj: T = manager.new_instance()
+    instance_state(obj).dict.update(values)
     make_transient_to_detached(obj)
     return obj
 

@@ -11,10 +11,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, func, insert, text, update
+from sqlalchemy import Table, bindparam, column, func, insert, text, update
 from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.selectable import TextualSelect
 from sqlalchemy.types import Boolean
 from sqlmodel import Session, col, select
 
@@ -52,36 +54,54 @@ _AUTHS: Table = InvoiceAuthorization.__table__  # type: ignore[attr-defined]
 _TARIFFS: Table = TariffVersion.__table__  # type: ignore[attr-defined]
 _STAY_COLUMNS = tuple(c.name for c in _STAYS.columns)
 _TARIFF_COLUMNS = tuple(c.name for c in _TARIFFS.columns)
+_SETTINGS: Table = LotSettings.__table__  # type: ignore[attr-defined]
+_SETTINGS_COLUMNS = tuple(c.name for c in _SETTINGS.columns)
 _UTC = UTCDateTime()
 
 
-def _aliased(prefix: str, table: str, names: tuple[str, ...]) -> str:
-    return ", ".join(f"{table}.{n} AS {prefix}{n}" for n in names)
+_Item = tuple[str, str, Any]  # (SQL expression, label, column type or None)
 
 
-def _typed(prefix: str, table: Table) -> dict[str, Any]:
-    return {f"{prefix}{c.name}": c.type for c in table.columns}
+def _table_items(prefix: str, alias: str, table: Table) -> list[_Item]:
+    return [(f"{alias}.{c.name}", f"{prefix}{c.name}", c.type) for c in table.columns]
+
+
+def _typed_text(items: list[_Item], rest: str, *binds: BindParameter[Any]) -> TextualSelect:
+    """`SELECT items rest` with every result column typed and in order.
+
+    Ordered columns let SQLAlchemy keep the result's metadata with the cached
+    compiled statement instead of matching the cursor's names on every execution.
+    """
+    select_list = ", ".join(f"{expr} AS {label}" for expr, label, _type in items)
+    return (
+        text(f"SELECT {select_list} {rest}")
+        .bindparams(*binds)
+        .columns(*(column(label, type_) for _expr, label, type_ in items))
+    )
 
 
 # Everything check-in must know, in one read: settings, capacity, the plate inside,
 # the type's occupancy, whether the drawn ticket is taken, the audit chain's end and
 # the tariff version in force now (NULL columns when there is none).
-_CHECK_IN_LOOKUP = (
-    text(
-        "SELECT (SELECT timezone FROM lot_settings WHERE id = 1) AS tz,"
-        " (SELECT capacity FROM vehicle_types WHERE code = :vtype) AS capacity,"
-        " (SELECT id FROM stays WHERE plate = :plate AND exited_at IS NULL) AS inside_id,"
-        " (SELECT count(*) FROM stays WHERE vehicle_type = :vtype AND exited_at IS NULL) AS used,"
-        " (SELECT id FROM stays WHERE ticket_code = :ticket) AS ticket_taken,"
-        " (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1) AS last_hash, "
-        + _aliased("tv_", "tv", _TARIFF_COLUMNS)
-        + " FROM (SELECT 1 AS one) AS one"
-        " LEFT JOIN tariff_versions AS tv ON tv.id = ("
-        "SELECT id FROM tariff_versions WHERE vehicle_type = :vtype AND effective_from <= :now"
-        " ORDER BY effective_from DESC, id DESC LIMIT 1)"
-    )
-    .bindparams(bindparam("now", type_=_UTC))
-    .columns(**_typed("tv_", _TARIFFS))
+_CHECK_IN_LOOKUP = _typed_text(
+    [
+        ("(SELECT timezone FROM lot_settings WHERE id = 1)", "tz", None),
+        ("(SELECT capacity FROM vehicle_types WHERE code = :vtype)", "capacity", None),
+        ("(SELECT id FROM stays WHERE plate = :plate AND exited_at IS NULL)", "inside_id", None),
+        (
+            "(SELECT count(*) FROM stays WHERE vehicle_type = :vtype AND exited_at IS NULL)",
+            "used",
+            None,
+        ),
+        ("(SELECT id FROM stays WHERE ticket_code = :ticket)", "ticket_taken", None),
+        ("(SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1)", "last_hash", None),
+        *_table_items("tv_", "tv", _TARIFFS),
+    ],
+    "FROM (SELECT 1 AS one) AS one"
+    " LEFT JOIN tariff_versions AS tv ON tv.id = ("
+    "SELECT id FROM tariff_versions WHERE vehicle_type = :vtype AND effective_from <= :now"
+    " ORDER BY effective_from DESC, id DESC LIMIT 1)",
+    bindparam("now", type_=_UTC),
 )
 _TICKET_TAKEN = core_select(_STAYS.c.id).where(_STAYS.c.ticket_code == bindparam("ticket"))
 _INSIDE = core_select(_STAYS.c.entered_at, _STAYS.c.entry_booth).where(
@@ -92,27 +112,42 @@ _INSERT_STAY = insert(_STAYS)
 # Everything check-out must know, in one read: the stay, the settings it needs, the
 # stay's tariff version, the active numbering authorisation, the audit chain's end
 # and the payment shift (NULL columns for what is missing).
-_CHECK_OUT_LOOKUP = (
-    text(
-        "SELECT "
-        + _aliased("s_", "s", _STAY_COLUMNS)
-        + ", lot.timezone AS tz, lot.iva_rate_bp AS iva_rate_bp, "
-        + _aliased("tv_", "tv", _TARIFF_COLUMNS)
-        + ", a.id AS a_id, a.prefix AS a_prefix, a.range_to AS a_range_to,"
-        " a.next_number AS a_next_number,"
-        " (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1) AS last_hash,"
-        " sh.id AS sh_id, sh.closed_at AS sh_closed_at, sh.user_id AS sh_user_id,"
-        " sh.booth AS sh_booth"
-        " FROM stays AS s"
-        " LEFT JOIN lot_settings AS lot ON lot.id = 1"
-        " LEFT JOIN tariff_versions AS tv ON tv.id = s.tariff_version_id"
-        " LEFT JOIN invoice_authorizations AS a ON a.id = ("
-        "SELECT id FROM invoice_authorizations WHERE active = :active ORDER BY id DESC LIMIT 1)"
-        " LEFT JOIN shifts AS sh ON sh.id = :shift_id"
-        " WHERE s.id = :stay_id"
-    )
-    .bindparams(bindparam("active", value=True, type_=Boolean()))
-    .columns(**_typed("s_", _STAYS), **_typed("tv_", _TARIFFS), sh_closed_at=_UTC)
+_CHECK_OUT_LOOKUP = _typed_text(
+    [
+        *_table_items("s_", "s", _STAYS),
+        ("lot.timezone", "tz", None),
+        ("lot.iva_rate_bp", "iva_rate_bp", None),
+        *_table_items("tv_", "tv", _TARIFFS),
+        ("a.id", "a_id", None),
+        ("a.prefix", "a_prefix", None),
+        ("a.range_to", "a_range_to", None),
+        ("a.next_number", "a_next_number", None),
+        ("(SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1)", "last_hash", None),
+        ("sh.id", "sh_id", None),
+        ("sh.closed_at", "sh_closed_at", None),
+        ("sh.user_id", "sh_user_id", None),
+        ("sh.booth", "sh_booth", None),
+    ],
+    "FROM stays AS s"
+    " LEFT JOIN lot_settings AS lot ON lot.id = 1"
+    " LEFT JOIN tariff_versions AS tv ON tv.id = s.tariff_version_id"
+    " LEFT JOIN invoice_authorizations AS a ON a.id = ("
+    "SELECT id FROM invoice_authorizations WHERE active = :active ORDER BY id DESC LIMIT 1)"
+    " LEFT JOIN shifts AS sh ON sh.id = :shift_id"
+    " WHERE s.id = :stay_id",
+    bindparam("active", value=True, type_=Boolean()),
+)
+# A quote by plate in one read: the stay inside, the lot's settings and the stay's tariff.
+_QUOTE_BY_PLATE = _typed_text(
+    [
+        *_table_items("s_", "s", _STAYS),
+        *_table_items("lot_", "lot", _SETTINGS),
+        *_table_items("tv_", "tv", _TARIFFS),
+    ],
+    "FROM stays AS s"
+    " LEFT JOIN lot_settings AS lot ON lot.id = 1"
+    " LEFT JOIN tariff_versions AS tv ON tv.id = s.tariff_version_id"
+    " WHERE s.plate = :plate AND s.exited_at IS NULL",
 )
 _STAY_BY_PLATE = core_select(_STAYS).where(
     _STAYS.c.plate == bindparam("plate"), _STAYS.c.exited_at.is_(None)
@@ -206,7 +241,7 @@ def _label(timezone: str, instant: datetime) -> str:
 
 def open_stay_for_plate(session: Session, plate: str) -> Stay | None:
     """The stay of `plate` that is still inside."""
-    session.flush()
+    session.flush()  # as the ORM query this replaces would have (autoflush)
     row = session.connection().execute(_STAY_BY_PLATE, {"plate": plate}).first()
     return None if row is None else rows.adopt(session, Stay, row._mapping)
 
@@ -323,6 +358,7 @@ def find_open_stay(session: Session, text: str) -> Stay:
             return stay
     ticket = plates.normalise_ticket(text)
     if ticket is not None:
+        session.flush()  # as the ORM query this replaces would have (autoflush)
         row = session.connection().execute(_STAY_BY_TICKET, {"ticket": ticket}).first()
         stay = None if row is None else rows.adopt(session, Stay, row._mapping)
         if stay is not None and stay.exited_at is None:
@@ -368,7 +404,33 @@ def _priced(stay: Stay, tariff: TariffVersion, iva_rate_bp: int, at: datetime) -
 
 def quote(engine: Engine, *, clock: Clock, query: str) -> Quote:
     """Look a vehicle up by plate or ticket and price it at this instant (read-only)."""
-    return run_read(engine, lambda s: _quote(s, find_open_stay(s, query), clock.now()))
+
+    def work(session: Session) -> Quote:
+        return _quote_by_plate(session, query, clock) or _quote(
+            session, find_open_stay(session, query), clock.now()
+        )
+
+    return run_read(engine, work)
+
+
+def _quote_by_plate(session: Session, query: str, clock: Clock) -> Quote | None:
+    """The usual case in one statement: a plate inside, with the settings and its tariff.
+
+    None when `query` is no plate inside (then find_open_stay looks further and says why).
+    """
+    try:
+        plate = plates.normalise_plate(query)
+    except Refused:
+        return None
+    row = session.connection().execute(_QUOTE_BY_PLATE, {"plate": plate}).first()
+    if row is None:
+        return None
+    if row.lot_id is None:
+        raise lot.not_set_up()
+    stay = rows.adopt(session, Stay, _part(row, "s_", _STAY_COLUMNS))
+    settings = rows.adopt(session, LotSettings, _part(row, "lot_", _SETTINGS_COLUMNS))
+    tariff = rows.adopt(session, TariffVersion, _part(row, "tv_", _TARIFF_COLUMNS))
+    return _priced(stay, tariff, settings.iva_rate_bp, clock.now())
 
 
 def fee_so_far(session: Session, stay: Stay, at: datetime) -> int:
