@@ -54,8 +54,6 @@ _AUTHS: Table = InvoiceAuthorization.__table__  # type: ignore[attr-defined]
 _TARIFFS: Table = TariffVersion.__table__  # type: ignore[attr-defined]
 _STAY_COLUMNS = tuple(c.name for c in _STAYS.columns)
 _TARIFF_COLUMNS = tuple(c.name for c in _TARIFFS.columns)
-_SETTINGS: Table = LotSettings.__table__  # type: ignore[attr-defined]
-_SETTINGS_COLUMNS = tuple(c.name for c in _SETTINGS.columns)
 _UTC = UTCDateTime()
 
 
@@ -137,11 +135,12 @@ _CHECK_OUT_LOOKUP = _typed_text(
     " WHERE s.id = :stay_id",
     bindparam("active", value=True, type_=Boolean()),
 )
-# A quote by plate in one read: the stay inside, the lot's settings and the stay's tariff.
+# A quote by plate in one read: the stay inside, the lot's IVA rate and the stay's tariff.
 _QUOTE_BY_PLATE = _typed_text(
     [
         *_table_items("s_", "s", _STAYS),
-        *_table_items("lot_", "lot", _SETTINGS),
+        ("lot.id", "lot_id", None),
+        ("lot.iva_rate_bp", "lot_iva_rate_bp", None),
         *_table_items("tv_", "tv", _TARIFFS),
     ],
     "FROM stays AS s"
@@ -378,11 +377,16 @@ def find_open_stay(session: Session, text: str) -> Stay:
 
 def _quote(session: Session, stay: Stay, at: datetime) -> Quote:
     settings = lot.get_settings(session)
-    tariff = rows.held(session, TariffVersion, stay.tariff_version_id)
+    return _priced(stay, _tariff(session, stay.tariff_version_id), settings.iva_rate_bp, at)
+
+
+def _tariff(session: Session, tariff_version_id: int) -> TariffVersion:
+    """What `session.get(TariffVersion, id)` gives, with one Core SELECT when not held."""
+    tariff = rows.held(session, TariffVersion, tariff_version_id)
     if tariff is None:
-        row = session.connection().execute(_TARIFF_BY_ID, {"id": stay.tariff_version_id}).one()
+        row = session.connection().execute(_TARIFF_BY_ID, {"id": tariff_version_id}).one()
         tariff = rows.adopt(session, TariffVersion, row._mapping)
-    return _priced(stay, tariff, settings.iva_rate_bp, at)
+    return tariff
 
 
 def _priced(stay: Stay, tariff: TariffVersion, iva_rate_bp: int, at: datetime) -> Quote:
@@ -427,15 +431,26 @@ def _quote_by_plate(session: Session, query: str, clock: Clock) -> Quote | None:
         return None
     if row.lot_id is None:
         raise lot.not_set_up()
-    stay = rows.adopt(session, Stay, _part(row, "s_", _STAY_COLUMNS))
-    settings = rows.adopt(session, LotSettings, _part(row, "lot_", _SETTINGS_COLUMNS))
-    tariff = rows.adopt(session, TariffVersion, _part(row, "tv_", _TARIFF_COLUMNS))
-    return _priced(stay, tariff, settings.iva_rate_bp, clock.now())
+    # quote() runs this first in its own new session, which holds nothing yet: the
+    # instances are made detached, as they are once that session closes.
+    stay = rows.detached(Stay, _part(row, "s_", _STAY_COLUMNS))
+    tariff = rows.detached(TariffVersion, _part(row, "tv_", _TARIFF_COLUMNS))
+    return _priced(stay, tariff, row.lot_iva_rate_bp, clock.now())
 
 
 def fee_so_far(session: Session, stay: Stay, at: datetime) -> int:
     """What `stay` would pay at `at`."""
-    return _quote(session, stay, at).amount
+    return fee_at(session, stay.entered_at, stay.tariff_version_id, at)
+
+
+def fee_at(session: Session, entered_at: datetime, tariff_version_id: int, at: datetime) -> int:
+    """What a stay that entered at `entered_at` under that tariff version would pay at `at`.
+
+    `fee_so_far` without a Stay object, for callers pricing many rows (the report).
+    """
+    lot.get_settings(session)  # a lot that was never set up is refused, as by a quote
+    tariff = _tariff(session, tariff_version_id)
+    return compute_fee(tariffs.rule_of(tariff), entered_at, max(entered_at, at)).amount
 
 
 def parse_tendered(text: str) -> int | None:
