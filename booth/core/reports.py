@@ -391,7 +391,10 @@ def total_of(lines: Iterable[InvoiceLine], *, vehicle_types: list[str]) -> Total
             (totals.by_attendant, line.attendant),
             (totals.by_booth, line.booth),
         ):
-            groups.setdefault(key, Subtotal()).add(line)
+            group = groups.get(key)
+            if group is None:  # (setdefault would make a Subtotal for every line)
+                group = groups[key] = Subtotal()
+            group.add(line)
     totals.by_attendant = dict(sorted(totals.by_attendant.items()))
     totals.by_booth = dict(sorted(totals.by_booth.items()))
     return totals
