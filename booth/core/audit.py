@@ -8,12 +8,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Table, insert
+from sqlalchemy import select as core_select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
+from booth.core import rows
 from booth.core.clock import Clock
 from booth.core.models import AuditEvent
 
 GENESIS = "0" * 64
+_TABLE: Table = AuditEvent.__table__  # type: ignore[attr-defined]
+# Built once: SQLAlchemy then finds their compiled form in its cache.
+_LAST_HASH = core_select(_TABLE.c.hash).order_by(_TABLE.c.id.desc()).limit(1)
+_INSERT = insert(_TABLE)
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,42 @@ def _digest(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def last_hash(conn: Connection) -> str:
+    """The newest event's hash, or the genesis hash of an empty log."""
+    return conn.execute(_LAST_HASH).scalar() or GENESIS
+
+
+def append(
+    conn: Connection,
+    *,
+    prev_hash: str,
+    clock: Clock,
+    actor: Actor,
+    action: str,
+    subject: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Insert one event chained to `prev_hash`, which the caller read in this write transaction.
+
+    The hot paths (check-in, check-out) read the last hash together with their other
+    look-ups; `record` is the general entry point.
+    """
+    at = clock.now().astimezone(UTC)
+    details_text = json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str)
+    values: dict[str, Any] = {
+        "at": at,
+        "booth": actor.booth,
+        "username": actor.username,
+        "action": action,
+        "subject": subject,
+        "details": details_text,
+        "prev_hash": prev_hash,
+        "hash": _digest(prev_hash, at, actor.booth, actor.username, action, subject, details_text),
+    }
+    values["id"] = rows.new_id(conn.execute(_INSERT, values))
+    return rows.detached(AuditEvent, values)
+
+
 def record(
     session: Session,
     *,
@@ -44,26 +88,23 @@ def record(
     subject: str = "",
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event, chained to the last one (call inside a write transaction)."""
-    last = session.exec(
-        select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
-    ).first()
-    prev_hash = last or GENESIS
-    at = clock.now().astimezone(UTC)
-    details_text = json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str)
-    event = AuditEvent(
-        at=at,
-        booth=actor.booth,
-        username=actor.username,
+    """Append one event, chained to the last one (call inside a write transaction).
+
+    Written with Core statements on the session's connection (no ORM flush of the
+    event); whatever the caller left pending in the session is flushed first, so
+    the rows keep the order in which they were made. The returned event is detached.
+    """
+    session.flush()
+    conn = session.connection()
+    return append(
+        conn,
+        prev_hash=last_hash(conn),
+        clock=clock,
+        actor=actor,
         action=action,
         subject=subject,
-        details=details_text,
-        prev_hash=prev_hash,
-        hash=_digest(prev_hash, at, actor.booth, actor.username, action, subject, details_text),
+        details=details,
     )
-    session.add(event)
-    session.flush()
-    return event
 
 
 def verify_chain(session: Session) -> list[str]:

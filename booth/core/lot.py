@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import Table
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from booth.core import audit
+from booth.core import audit, rows
 from booth.core.audit import Actor
 from booth.core.clock import Clock
 from booth.core.errors import BoothError, Refused
@@ -36,6 +38,8 @@ DEFAULT_INVOICE_RANGE = (1, 100_000)
 RECEIPT_WIDTHS = (32, 42, 48)
 NIT_WEIGHTS = (3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71)
 MAX_TEXT = 120
+_SETTINGS: Table = LotSettings.__table__  # type: ignore[attr-defined]
+_SETTINGS_ROW = core_select(_SETTINGS).where(_SETTINGS.c.id == 1)
 
 
 @dataclass
@@ -139,12 +143,24 @@ def validate_prefix(prefix: str) -> str:
     return prefix
 
 
+def not_set_up() -> BoothError:
+    """The error for a database whose lot was never set up."""
+    return BoothError(_("This lot is not set up yet. Run `booth setup` first."))
+
+
 def get_settings(session: Session) -> LotSettings:
-    """The lot's settings, or a clear refusal when the lot was never set up."""
-    settings = session.get(LotSettings, 1)
-    if settings is None:
-        raise BoothError(_("This lot is not set up yet. Run `booth setup` first."))
-    return settings
+    """The lot's settings, or a clear refusal when the lot was never set up.
+
+    What `session.get(LotSettings, 1)` gives, for less: the session's instance when
+    it holds one, else one Core SELECT whose row becomes the session's instance.
+    """
+    settings = rows.held(session, LotSettings, 1)
+    if settings is not None:
+        return settings
+    row = session.connection().execute(_SETTINGS_ROW).first()
+    if row is None:
+        raise not_set_up()
+    return rows.adopt(session, LotSettings, row._mapping)
 
 
 def zone(settings: LotSettings) -> ZoneInfo:

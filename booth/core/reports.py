@@ -391,7 +391,10 @@ def total_of(lines: Iterable[InvoiceLine], *, vehicle_types: list[str]) -> Total
             (totals.by_attendant, line.attendant),
             (totals.by_booth, line.booth),
         ):
-            groups.setdefault(key, Subtotal()).add(line)
+            group = groups.get(key)
+            if group is None:  # (setdefault would make a Subtotal for every line)
+                group = groups[key] = Subtotal()
+            group.add(line)
     totals.by_attendant = dict(sorted(totals.by_attendant.items()))
     totals.by_booth = dict(sorted(totals.by_booth.items()))
     return totals
@@ -497,24 +500,13 @@ def _open_at_end(
     held = {tid: session.get(TariffVersion, tid) for tid in {r.tariff_version_id for r in inside}}
     result = []
     for r in inside:
-        # A detached Stay carrying just what pricing reads.
-        probe = Stay(
-            id=r.id,
-            plate=r.plate,
-            vehicle_type=r.vehicle_type,
-            ticket_code="",
-            entered_at=r.entered_at,
-            tariff_version_id=r.tariff_version_id,
-            entry_booth=r.entry_booth,
-            entry_user_id=0,
-        )
         result.append(
             OpenStay(
                 plate=r.plate,
                 vehicle_type=r.vehicle_type,
                 since=r.entered_at,
                 entry_booth=r.entry_booth,
-                fee_so_far=stays.fee_so_far(session, probe, priced_at),
+                fee_so_far=stays.fee_at(session, r.entered_at, r.tariff_version_id, priced_at),
             )
         )
     del held

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
-from sqlalchemy.engine import Engine
+from sqlalchemy import Table, bindparam, column, func, insert, text, update
+from sqlalchemy import select as core_select
+from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.selectable import TextualSelect
+from sqlalchemy.types import Boolean
 from sqlmodel import Session, col, select
 
-from booth.core import audit, lot, plates, tariffs
+from booth.core import audit, lot, plates, rows, tariffs
 from booth.core.audit import SignedIn
 from booth.core.clock import Clock
 from booth.core.db import run_read, run_write
@@ -31,10 +37,144 @@ from booth.core.models import (
 )
 from booth.core.money import format_cop, split_iva
 from booth.core.tariff import Fee, compute_fee
+from booth.core.types import UTCDateTime
 
 MAX_TENDERED = 100_000_000  # pesos; more is a typing mistake
 QUOTE_VALID = timedelta(minutes=15)
 TICKET_ATTEMPTS = 10
+
+# --- the hot paths' statements ------------------------------------------------------------------
+# Check-in, quote and check-out run as SQLAlchemy Core statements built once here (their
+# compiled form is then found in the engine's cache), each reading in one statement what
+# the ORM read in several; rows become model instances through booth.core.rows.
+
+_STAYS: Table = Stay.__table__  # type: ignore[attr-defined]
+_INVOICES: Table = Invoice.__table__  # type: ignore[attr-defined]
+_AUTHS: Table = InvoiceAuthorization.__table__  # type: ignore[attr-defined]
+_TARIFFS: Table = TariffVersion.__table__  # type: ignore[attr-defined]
+_STAY_COLUMNS = tuple(c.name for c in _STAYS.columns)
+_TARIFF_COLUMNS = tuple(c.name for c in _TARIFFS.columns)
+_UTC = UTCDateTime()
+
+
+_Item = tuple[str, str, Any]  # (SQL expression, label, column type or None)
+
+
+def _table_items(prefix: str, alias: str, table: Table) -> list[_Item]:
+    return [(f"{alias}.{c.name}", f"{prefix}{c.name}", c.type) for c in table.columns]
+
+
+def _typed_text(items: list[_Item], rest: str, *binds: BindParameter[Any]) -> TextualSelect:
+    """`SELECT items rest` with every result column typed and in order.
+
+    Ordered columns let SQLAlchemy keep the result's metadata with the cached
+    compiled statement instead of matching the cursor's names on every execution.
+    """
+    select_list = ", ".join(f"{expr} AS {label}" for expr, label, _type in items)
+    return (
+        text(f"SELECT {select_list} {rest}")
+        .bindparams(*binds)
+        .columns(*(column(label, type_) for _expr, label, type_ in items))
+    )
+
+
+# Everything check-in must know, in one read: settings, capacity, the plate inside,
+# the type's occupancy, whether the drawn ticket is taken, the audit chain's end and
+# the tariff version in force now (NULL columns when there is none).
+_CHECK_IN_LOOKUP = _typed_text(
+    [
+        ("(SELECT timezone FROM lot_settings WHERE id = 1)", "tz", None),
+        ("(SELECT capacity FROM vehicle_types WHERE code = :vtype)", "capacity", None),
+        ("(SELECT id FROM stays WHERE plate = :plate AND exited_at IS NULL)", "inside_id", None),
+        (
+            "(SELECT count(*) FROM stays WHERE vehicle_type = :vtype AND exited_at IS NULL)",
+            "used",
+            None,
+        ),
+        ("(SELECT id FROM stays WHERE ticket_code = :ticket)", "ticket_taken", None),
+        ("(SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1)", "last_hash", None),
+        *_table_items("tv_", "tv", _TARIFFS),
+    ],
+    "FROM (SELECT 1 AS one) AS one"
+    " LEFT JOIN tariff_versions AS tv ON tv.id = ("
+    "SELECT id FROM tariff_versions WHERE vehicle_type = :vtype AND effective_from <= :now"
+    " ORDER BY effective_from DESC, id DESC LIMIT 1)",
+    bindparam("now", type_=_UTC),
+)
+_TICKET_TAKEN = core_select(_STAYS.c.id).where(_STAYS.c.ticket_code == bindparam("ticket"))
+_INSIDE = core_select(_STAYS.c.entered_at, _STAYS.c.entry_booth).where(
+    _STAYS.c.id == bindparam("id")
+)
+_INSERT_STAY = insert(_STAYS)
+
+# Everything check-out must know, in one read: the stay, the settings it needs, the
+# stay's tariff version, the active numbering authorisation, the audit chain's end
+# and the payment shift (NULL columns for what is missing).
+_CHECK_OUT_LOOKUP = _typed_text(
+    [
+        *_table_items("s_", "s", _STAYS),
+        ("lot.timezone", "tz", None),
+        ("lot.iva_rate_bp", "iva_rate_bp", None),
+        *_table_items("tv_", "tv", _TARIFFS),
+        ("a.id", "a_id", None),
+        ("a.prefix", "a_prefix", None),
+        ("a.range_to", "a_range_to", None),
+        ("a.next_number", "a_next_number", None),
+        ("(SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1)", "last_hash", None),
+        ("sh.id", "sh_id", None),
+        ("sh.closed_at", "sh_closed_at", None),
+        ("sh.user_id", "sh_user_id", None),
+        ("sh.booth", "sh_booth", None),
+    ],
+    "FROM stays AS s"
+    " LEFT JOIN lot_settings AS lot ON lot.id = 1"
+    " LEFT JOIN tariff_versions AS tv ON tv.id = s.tariff_version_id"
+    " LEFT JOIN invoice_authorizations AS a ON a.id = ("
+    "SELECT id FROM invoice_authorizations WHERE active = :active ORDER BY id DESC LIMIT 1)"
+    " LEFT JOIN shifts AS sh ON sh.id = :shift_id"
+    " WHERE s.id = :stay_id",
+    bindparam("active", value=True, type_=Boolean()),
+)
+# A quote by plate in one read: the stay inside, the lot's IVA rate and the stay's tariff.
+_QUOTE_BY_PLATE = _typed_text(
+    [
+        *_table_items("s_", "s", _STAYS),
+        ("lot.id", "lot_id", None),
+        ("lot.iva_rate_bp", "lot_iva_rate_bp", None),
+        *_table_items("tv_", "tv", _TARIFFS),
+    ],
+    "FROM stays AS s"
+    " LEFT JOIN lot_settings AS lot ON lot.id = 1"
+    " LEFT JOIN tariff_versions AS tv ON tv.id = s.tariff_version_id"
+    " WHERE s.plate = :plate AND s.exited_at IS NULL",
+)
+_STAY_BY_PLATE = core_select(_STAYS).where(
+    _STAYS.c.plate == bindparam("plate"), _STAYS.c.exited_at.is_(None)
+)
+_STAY_BY_TICKET = core_select(_STAYS).where(_STAYS.c.ticket_code == bindparam("ticket"))
+_TARIFF_BY_ID = core_select(_TARIFFS).where(_TARIFFS.c.id == bindparam("id"))
+_TAKE_NUMBER = (
+    update(_AUTHS)
+    .where(_AUTHS.c.id == bindparam("auth_id"))
+    .values(next_number=bindparam("next_number"))
+)
+_CLOSE_STAY = (
+    update(_STAYS)
+    .where(_STAYS.c.id == bindparam("stay_id"))
+    .values(
+        exited_at=bindparam("exited_at"),
+        exit_booth=bindparam("exit_booth"),
+        exit_user_id=bindparam("exit_user_id"),
+    )
+)
+_INSERT_INVOICE = insert(_INVOICES)
+_BUYER_ID = str(_INVOICES.c.buyer_id.default.arg)  # type: ignore[union-attr]
+_BUYER_NAME = str(_INVOICES.c.buyer_name.default.arg)  # type: ignore[union-attr]
+
+
+def _part(row: Row[Any], prefix: str, names: tuple[str, ...]) -> dict[str, Any]:
+    m = row._mapping
+    return {n: m[prefix + n] for n in names}
 
 
 @dataclass(frozen=True)
@@ -91,14 +231,18 @@ class NumberingStatus:
 
 def local_label(settings: LotSettings, instant: datetime) -> str:
     """`2026-12-04 14:05` in the lot's zone."""
-    return instant.astimezone(lot.zone(settings)).strftime("%Y-%m-%d %H:%M")
+    return _label(settings.timezone, instant)
+
+
+def _label(timezone: str, instant: datetime) -> str:
+    return instant.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
 
 
 def open_stay_for_plate(session: Session, plate: str) -> Stay | None:
     """The stay of `plate` that is still inside."""
-    return session.exec(
-        select(Stay).where(Stay.plate == plate, col(Stay.exited_at).is_(None))
-    ).first()
+    session.flush()  # as the ORM query this replaces would have (autoflush)
+    row = session.connection().execute(_STAY_BY_PLATE, {"plate": plate}).first()
+    return None if row is None else rows.adopt(session, Stay, row._mapping)
 
 
 def occupancy(session: Session) -> dict[str, tuple[int, int]]:
@@ -124,58 +268,65 @@ def check_in(
     vtype = vehicle_type or plates.infer_vehicle_type(normalised)
 
     def work(session: Session) -> CheckIn:
-        settings = lot.get_settings(session)
         now = clock.now()
-        vt = session.get(VehicleType, vtype)
-        if vt is None or vt.capacity <= 0:
+        conn = session.connection()
+        ticket = plates.new_ticket_code()
+        found = conn.execute(
+            _CHECK_IN_LOOKUP, {"vtype": vtype, "plate": normalised, "ticket": ticket, "now": now}
+        ).one()
+        if found.tz is None:
+            raise lot.not_set_up()
+        if found.capacity is None or found.capacity <= 0:
             raise Refused(_("This lot does not accept {vtype}s.").format(vtype=_(vtype)))
-        tariff = tariffs.in_effect(session, vtype, now)
-        if tariff is None:
+        if found.tv_id is None:
             raise Refused(
                 _("There is no tariff for {vtype}s; the operator must set one.").format(
                     vtype=_(vtype)
                 )
             )
-        inside = open_stay_for_plate(session, normalised)
-        if inside is not None:
+        if found.inside_id is not None:
+            entered_at, entry_booth = conn.execute(_INSIDE, {"id": found.inside_id}).one()
             raise Refused(
                 _("{plate} is already inside since {since} (booth {booth}).").format(
                     plate=normalised,
-                    since=local_label(settings, inside.entered_at),
-                    booth=inside.entry_booth,
+                    since=_label(found.tz, entered_at),
+                    booth=entry_booth,
                 )
             )
-        used = session.exec(
-            select(func.count())
-            .select_from(Stay)
-            .where(Stay.vehicle_type == vtype, col(Stay.exited_at).is_(None))
-        ).one()
-        if used >= vt.capacity:
+        if found.used >= found.capacity:
             raise Refused(
                 _("The lot is full for {vtype}s ({used} / {cap}).").format(
-                    vtype=_(vtype), used=used, cap=vt.capacity
+                    vtype=_(vtype), used=found.used, cap=found.capacity
                 )
             )
-        stay = Stay(
-            plate=normalised,
-            vehicle_type=vtype,
-            ticket_code=_unused_ticket(session),
-            entered_at=now,
-            tariff_version_id=tariff.id or 0,
-            entry_booth=who.booth,
-            entry_user_id=who.user_id,
-        )
-        session.add(stay)
-        session.flush()
-        audit.record(
-            session,
+        if found.ticket_taken is not None:
+            ticket = _unused_ticket(session, TICKET_ATTEMPTS - 1)
+        values: dict[str, Any] = {
+            "plate": normalised,
+            "vehicle_type": vtype,
+            "ticket_code": ticket,
+            "entered_at": now,
+            "exited_at": None,
+            "tariff_version_id": found.tv_id,
+            "entry_booth": who.booth,
+            "entry_user_id": who.user_id,
+            "exit_booth": None,
+            "exit_user_id": None,
+        }
+        values["id"] = rows.new_id(conn.execute(_INSERT_STAY, values))
+        audit.append(
+            conn,
+            prev_hash=found.last_hash or audit.GENESIS,
             clock=clock,
             actor=who.actor,
             action="stay.checkin",
             subject=normalised,
-            details={"stay": stay.id, "type": vtype, "ticket": stay.ticket_code},
+            details={"stay": values["id"], "type": vtype, "ticket": ticket},
         )
-        return CheckIn(stay=stay, tariff=tariff)
+        return CheckIn(
+            stay=rows.detached(Stay, values),
+            tariff=rows.detached(TariffVersion, _part(found, "tv_", _TARIFF_COLUMNS)),
+        )
 
     try:
         return run_write(engine, work)
@@ -184,10 +335,11 @@ def check_in(
         raise Refused(_("{plate} is already inside.").format(plate=normalised)) from exc
 
 
-def _unused_ticket(session: Session) -> str:
-    for _attempt in range(TICKET_ATTEMPTS):
+def _unused_ticket(session: Session, attempts: int = TICKET_ATTEMPTS) -> str:
+    conn = session.connection()
+    for _attempt in range(attempts):
         code = plates.new_ticket_code()
-        if session.exec(select(Stay.id).where(Stay.ticket_code == code)).first() is None:
+        if conn.execute(_TICKET_TAKEN, {"ticket": code}).first() is None:
             return code
     raise Refused(_("Could not find a free ticket code; try again."))
 
@@ -205,7 +357,9 @@ def find_open_stay(session: Session, text: str) -> Stay:
             return stay
     ticket = plates.normalise_ticket(text)
     if ticket is not None:
-        stay = session.exec(select(Stay).where(Stay.ticket_code == ticket)).first()
+        session.flush()  # as the ORM query this replaces would have (autoflush)
+        row = session.connection().execute(_STAY_BY_TICKET, {"ticket": ticket}).first()
+        stay = None if row is None else rows.adopt(session, Stay, row._mapping)
         if stay is not None and stay.exited_at is None:
             return stay
         if stay is not None:
@@ -223,12 +377,23 @@ def find_open_stay(session: Session, text: str) -> Stay:
 
 def _quote(session: Session, stay: Stay, at: datetime) -> Quote:
     settings = lot.get_settings(session)
-    tariff = session.get(TariffVersion, stay.tariff_version_id)
-    assert tariff is not None
+    return _priced(stay, _tariff(session, stay.tariff_version_id), settings.iva_rate_bp, at)
+
+
+def _tariff(session: Session, tariff_version_id: int) -> TariffVersion:
+    """What `session.get(TariffVersion, id)` gives, with one Core SELECT when not held."""
+    tariff = rows.held(session, TariffVersion, tariff_version_id)
+    if tariff is None:
+        row = session.connection().execute(_TARIFF_BY_ID, {"id": tariff_version_id}).one()
+        tariff = rows.adopt(session, TariffVersion, row._mapping)
+    return tariff
+
+
+def _priced(stay: Stay, tariff: TariffVersion, iva_rate_bp: int, at: datetime) -> Quote:
     backwards = at < stay.entered_at
     exit_at = stay.entered_at if backwards else at
     fee = compute_fee(tariffs.rule_of(tariff), stay.entered_at, exit_at)
-    base, tax = split_iva(fee.amount, settings.iva_rate_bp)
+    base, tax = split_iva(fee.amount, iva_rate_bp)
     return Quote(
         stay=stay,
         tariff=tariff,
@@ -236,19 +401,56 @@ def _quote(session: Session, stay: Stay, at: datetime) -> Quote:
         fee=fee,
         base=base,
         tax=tax,
-        iva_rate_bp=settings.iva_rate_bp,
+        iva_rate_bp=iva_rate_bp,
         clock_backwards=backwards,
     )
 
 
 def quote(engine: Engine, *, clock: Clock, query: str) -> Quote:
     """Look a vehicle up by plate or ticket and price it at this instant (read-only)."""
-    return run_read(engine, lambda s: _quote(s, find_open_stay(s, query), clock.now()))
+
+    def work(session: Session) -> Quote:
+        return _quote_by_plate(session, query, clock) or _quote(
+            session, find_open_stay(session, query), clock.now()
+        )
+
+    return run_read(engine, work)
+
+
+def _quote_by_plate(session: Session, query: str, clock: Clock) -> Quote | None:
+    """The usual case in one statement: a plate inside, with the settings and its tariff.
+
+    None when `query` is no plate inside (then find_open_stay looks further and says why).
+    """
+    try:
+        plate = plates.normalise_plate(query)
+    except Refused:
+        return None
+    row = session.connection().execute(_QUOTE_BY_PLATE, {"plate": plate}).first()
+    if row is None:
+        return None
+    if row.lot_id is None:
+        raise lot.not_set_up()
+    # quote() runs this first in its own new session, which holds nothing yet: the
+    # instances are made detached, as they are once that session closes.
+    stay = rows.detached(Stay, _part(row, "s_", _STAY_COLUMNS))
+    tariff = rows.detached(TariffVersion, _part(row, "tv_", _TARIFF_COLUMNS))
+    return _priced(stay, tariff, row.lot_iva_rate_bp, clock.now())
 
 
 def fee_so_far(session: Session, stay: Stay, at: datetime) -> int:
     """What `stay` would pay at `at`."""
-    return _quote(session, stay, at).amount
+    return fee_at(session, stay.entered_at, stay.tariff_version_id, at)
+
+
+def fee_at(session: Session, entered_at: datetime, tariff_version_id: int, at: datetime) -> int:
+    """What a stay that entered at `entered_at` under that tariff version would pay at `at`.
+
+    `fee_so_far` without a Stay object, for callers pricing many rows (the report).
+    """
+    lot.get_settings(session)  # a lot that was never set up is refused, as by a quote
+    tariff = _tariff(session, tariff_version_id)
+    return compute_fee(tariffs.rule_of(tariff), entered_at, max(entered_at, at)).amount
 
 
 def parse_tendered(text: str) -> int | None:
@@ -287,27 +489,37 @@ def check_out(
 
     def work(session: Session) -> Invoice:
         now = clock.now()
-        stay = session.get(Stay, stay_id)
-        if stay is None:
+        conn = session.connection()
+        found = conn.execute(_CHECK_OUT_LOOKUP, {"stay_id": stay_id, "shift_id": shift_id}).first()
+        if found is None:
             raise NotFound(_("That stay does not exist."))
-        settings = lot.get_settings(session)
-        if stay.exited_at is not None:
+        if found.tz is None:
+            raise lot.not_set_up()
+        if found.s_exited_at is not None:
             raise Refused(
                 _("{plate} was already checked out at {at} (booth {booth}).").format(
-                    plate=stay.plate,
-                    at=local_label(settings, stay.exited_at),
-                    booth=stay.exit_booth or "?",
+                    plate=found.s_plate,
+                    at=_label(found.tz, found.s_exited_at),
+                    booth=found.s_exit_booth or "?",
                 )
             )
-        if shift_id is not None:
-            # The shift may have been closed since the cashier looked it up.
+        if shift_id is not None and (
+            found.sh_id is None
+            or found.sh_closed_at is not None
+            or found.sh_user_id != who.user_id
+            or found.sh_booth != who.booth
+        ):
+            # The shift was closed since the cashier looked it up: shifts says why.
             from booth.core.shifts import ensure_payment_shift
 
             ensure_payment_shift(session, who=who, shift_id=shift_id)
         at = now
         if quoted_at is not None and timedelta(0) <= now - quoted_at <= QUOTE_VALID:
             at = quoted_at
-        q = _quote(session, stay, at)
+        stay = rows.detached(Stay, _part(found, "s_", _STAY_COLUMNS))
+        assert found.tv_id is not None
+        tariff = rows.detached(TariffVersion, _part(found, "tv_", _TARIFF_COLUMNS))
+        q = _priced(stay, tariff, found.iva_rate_bp, at)
         if payment_method == "cash":
             paid = q.amount if tendered is None else tendered
             if paid < q.amount:
@@ -318,52 +530,64 @@ def check_out(
                 )
         else:
             paid = q.amount
-        auth = lot.active_authorization(session)
-        if auth is None or auth.next_number > auth.range_to:
+        if found.a_id is None or found.a_next_number > found.a_range_to:
             raise Refused(
                 _(
                     "The authorised invoice numbers are used up. The operator must enter the new "
                     "DIAN authorisation: booth setup --invoice-from N --invoice-to M --resolution R."
                 )
             )
-        number = auth.next_number
-        auth.next_number = number + 1
-        session.add(auth)
-        stay.exited_at = q.exit_at
-        stay.exit_booth = who.booth
-        stay.exit_user_id = who.user_id
-        session.add(stay)
-        invoice = Invoice(
-            stay_id=stay.id or 0,
-            authorization_id=auth.id or 0,
-            prefix=auth.prefix,
-            number=number,
-            issued_at=now,
-            minutes=q.fee.minutes,
-            amount=q.amount,
-            base=q.base,
-            tax=q.tax,
-            iva_rate_bp=q.iva_rate_bp,
-            payment_method=payment_method,
-            tendered=paid,
-            change=paid - q.amount,
-            booth=who.booth,
-            user_id=who.user_id,
-            shift_id=shift_id,
+        number = found.a_next_number
+        conn.execute(_TAKE_NUMBER, {"auth_id": found.a_id, "next_number": number + 1})
+        conn.execute(
+            _CLOSE_STAY,
+            {
+                "stay_id": stay_id,
+                "exited_at": q.exit_at,
+                "exit_booth": who.booth,
+                "exit_user_id": who.user_id,
+            },
         )
-        session.add(invoice)
-        session.flush()
+        values: dict[str, Any] = {
+            "stay_id": stay_id,
+            "authorization_id": found.a_id,
+            "prefix": found.a_prefix,
+            "number": number,
+            "issued_at": now,
+            "minutes": q.fee.minutes,
+            "amount": q.amount,
+            "base": q.base,
+            "tax": q.tax,
+            "iva_rate_bp": q.iva_rate_bp,
+            "payment_method": payment_method,
+            "tendered": paid,
+            "change": paid - q.amount,
+            "buyer_id": _BUYER_ID,
+            "buyer_name": _BUYER_NAME,
+            "booth": who.booth,
+            "user_id": who.user_id,
+            "shift_id": shift_id,
+            "voided_at": None,
+            "voided_by": None,
+            "void_reason": "",
+            "print_count": 0,
+        }
+        values["id"] = rows.new_id(conn.execute(_INSERT_INVOICE, values))
+        invoice = rows.detached(Invoice, values)
+        prev_hash = found.last_hash or audit.GENESIS
         if q.clock_backwards:
-            audit.record(
-                session,
+            prev_hash = audit.append(
+                conn,
+                prev_hash=prev_hash,
                 clock=clock,
                 actor=who.actor,
                 action="clock.backwards",
                 subject=stay.plate,
                 details={"stay": stay.id, "entered_at": stay.entered_at, "clock": at},
-            )
-        audit.record(
-            session,
+            ).hash
+        audit.append(
+            conn,
+            prev_hash=prev_hash,
             clock=clock,
             actor=who.actor,
             action="stay.checkout",

@@ -261,3 +261,22 @@ def report(con: sqlite3.Connection, start: datetime, end: datetime, now: datetim
     finally:
         con.execute("COMMIT")
     return len(lines)
+
+
+DAY_AGGREGATE = (
+    "SELECT s.vehicle_type, i.payment_method, count(*), sum(i.amount), sum(i.base),"
+    " sum(i.tax) FROM invoices AS i JOIN stays AS s ON s.id = i.stay_id"
+    " WHERE i.issued_at >= ? AND i.issued_at < ? AND i.voided_at IS NULL"
+    " GROUP BY s.vehicle_type, i.payment_method"
+)
+
+
+def day_aggregate(
+    con: sqlite3.Connection, start: datetime, end: datetime
+) -> list[tuple[object, ...]]:
+    """The nightly report's reference: one hand-written SQL aggregate over the day's invoices.
+
+    Count, amount, base and IVA per vehicle type and payment method of the invoices
+    issued in `[start, end)` that are not voided.
+    """
+    return con.execute(DAY_AGGREGATE, (_stamp(start), _stamp(end))).fetchall()
