@@ -30,7 +30,9 @@ DEFAULT_DB = Path("data") / "booth.db"
 # lets every start skip loading Alembic when the schema is already current.
 SCHEMA_HEAD = "0001"
 BUSY_TIMEOUT_MS = 5000
-WRITE_RETRIES = 5
+# Each attempt already waits up to BUSY_TIMEOUT_MS inside SQLite; three attempts bound a
+# booth's wait behind a stuck writer to about 15 s before it says the database is busy.
+WRITE_RETRIES = 2
 
 T = TypeVar("T")
 
