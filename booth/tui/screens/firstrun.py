@@ -57,7 +57,9 @@ class FirstRunScreen(Screen[None]):
                 yield Input(value=self._lot_name, id="lot-name", max_length=MAX_TEXT)
             with Horizontal(classes="field"):
                 yield Label(_("Operator"), classes="field-label")
-                yield Input(id="operator", max_length=USERNAME_FIELD_MAX, placeholder="admin")
+                yield Input(
+                    id="operator", max_length=USERNAME_FIELD_MAX, value="admin", placeholder="admin"
+                )
             with Horizontal(classes="field"):
                 yield Label(_("Password"), classes="field-label")
                 yield Input(id="operator-password", password=True, max_length=PASSWORD_FIELD_MAX)
