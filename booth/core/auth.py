@@ -200,40 +200,26 @@ def authenticate(engine: Engine, *, clock: Clock, booth: str, username: str, pas
     actor = Actor(username=uname, booth=booth)
 
     def outcome(session: Session) -> User | None:
+        def failed(reason: str) -> User | None:
+            audit.record(
+                session,
+                clock=clock,
+                actor=actor,
+                action="login.failed",
+                subject=uname,
+                details={"reason": reason},
+            )
+            return None
+
         current = find_user(session, uname) if user else None
         if current is None:
-            audit.record(
-                session,
-                clock=clock,
-                actor=actor,
-                action="login.failed",
-                subject=uname,
-                details={"reason": "unknown user"},
-            )
-            return None
+            return failed("unknown user")
         if not current.active:
-            audit.record(
-                session,
-                clock=clock,
-                actor=actor,
-                action="login.failed",
-                subject=uname,
-                details={"reason": "disabled"},
-            )
-            return None
+            return failed("disabled")
         if is_locked(current, clock):
-            audit.record(
-                session,
-                clock=clock,
-                actor=actor,
-                action="login.failed",
-                subject=uname,
-                details={"reason": "locked"},
-            )
-            return None
+            return failed("locked")
         if not ok or current.password_hash != (user.password_hash if user else None):
             current.failed_attempts += 1
-            reason = "wrong password"
             if current.failed_attempts >= max_failures:
                 current.locked_until = clock.now() + timedelta(minutes=lock_minutes)
                 current.failed_attempts = 0
@@ -246,15 +232,7 @@ def authenticate(engine: Engine, *, clock: Clock, booth: str, username: str, pas
                     details={"minutes": lock_minutes},
                 )
             session.add(current)
-            audit.record(
-                session,
-                clock=clock,
-                actor=actor,
-                action="login.failed",
-                subject=uname,
-                details={"reason": reason},
-            )
-            return None
+            return failed("wrong password")
         current.failed_attempts = 0
         current.locked_until = None
         session.add(current)
