@@ -6,6 +6,8 @@ Check-out closes the stay, takes the next invoice number, writes the invoice
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -170,6 +172,9 @@ _CLOSE_STAY = (
 _INSERT_INVOICE = insert(_INVOICES)
 _BUYER_ID = str(_INVOICES.c.buyer_id.default.arg)  # type: ignore[union-attr]
 _BUYER_NAME = str(_INVOICES.c.buyer_name.default.arg)  # type: ignore[union-attr]
+DEFAULT_BUYER = (_BUYER_ID, _BUYER_NAME)  # "Consumidor final", DIAN's anonymous buyer
+MAX_BUYER_NAME = 80
+_BUYER_ID_PATTERN = re.compile(r"(\d+)(?:-(\d))?")
 
 
 def _part(row: Row[Any], prefix: str, names: tuple[str, ...]) -> dict[str, Any]:
@@ -466,6 +471,51 @@ def parse_tendered(text: str) -> int | None:
     return value
 
 
+def validate_buyer(buyer_id: str | None, buyer_name: str | None) -> tuple[str, str]:
+    """The (C.C. or NIT, name) to print on an invoice; empty means "Consumidor final".
+
+    The ID keeps its digits (dots and spaces dropped) and, for a NIT typed with
+    one, the check digit, which must be right. The name is optional with an ID.
+    """
+    raw_id = buyer_id or ""
+    raw_name = buyer_name or ""
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in raw_name):
+        raise Refused(_("The buyer's name has a character that cannot be printed."))
+    name = " ".join(raw_name.split())
+    cleaned = raw_id.strip().replace(".", "").replace(" ", "")
+    if not cleaned:
+        if name and name != _BUYER_NAME:
+            raise Refused(_("Type the buyer's C.C. or NIT too, or leave the name empty."))
+        return DEFAULT_BUYER
+    m = _BUYER_ID_PATTERN.fullmatch(cleaned) if cleaned.isascii() else None
+    if m is None:
+        raise Refused(
+            _("A C.C. or NIT has only digits, and a NIT may end in -check digit (900123456-8).")
+        )
+    body, dv = m.group(1), m.group(2)
+    if not 5 <= len(body) <= len(lot.NIT_WEIGHTS):
+        raise Refused(_("A C.C. or NIT has 5 to 15 digits."))
+    if dv is not None and int(dv) != lot.nit_check_digit(body):
+        raise Refused(
+            _("The NIT check digit does not match: {body} needs -{dv}.").format(
+                body=body, dv=lot.nit_check_digit(body)
+            )
+        )
+    if body == _BUYER_ID and dv is None:
+        if name and name != _BUYER_NAME:
+            raise Refused(
+                _(
+                    "{id} is the code for Consumidor final; type the buyer's own C.C. or NIT."
+                ).format(id=_BUYER_ID)
+            )
+        return DEFAULT_BUYER
+    if len(name) > MAX_BUYER_NAME:
+        raise Refused(
+            _("The buyer's name is too long; at most {n} characters.").format(n=MAX_BUYER_NAME)
+        )
+    return (body if dv is None else f"{body}-{dv}", name)
+
+
 def check_out(
     engine: Engine,
     *,
@@ -476,16 +526,24 @@ def check_out(
     tendered: int | None = None,
     quoted_at: datetime | None = None,
     shift_id: int | None = None,
+    buyer_id: str | None = None,
+    buyer_name: str | None = None,
 ) -> Invoice:
     """Close the stay and issue its invoice in one transaction.
 
     The fee is the one for `quoted_at` (the instant the cashier looked it up and
-    told the customer), when that is recent; otherwise for now.
+    told the customer), when that is recent; otherwise for now. The invoice names
+    the buyer given (see `validate_buyer`), else "Consumidor final".
     """
     if payment_method not in PAYMENT_METHODS:
         raise Refused(_("Payment method must be cash, card or transfer."))
     if tendered is not None and (tendered < 0 or tendered > MAX_TENDERED):
         raise Refused(_("That amount received is not possible; check what was typed."))
+    buyer = (
+        DEFAULT_BUYER
+        if buyer_id is None and buyer_name is None
+        else validate_buyer(buyer_id, buyer_name)
+    )
 
     def work(session: Session) -> Invoice:
         now = clock.now()
@@ -562,8 +620,8 @@ def check_out(
             "payment_method": payment_method,
             "tendered": paid,
             "change": paid - q.amount,
-            "buyer_id": _BUYER_ID,
-            "buyer_name": _BUYER_NAME,
+            "buyer_id": buyer[0],
+            "buyer_name": buyer[1],
             "booth": who.booth,
             "user_id": who.user_id,
             "shift_id": shift_id,

@@ -2,7 +2,8 @@
 
 Three steps, each with its own Esc:
   lookup  -- plate or ticket field focused; Enter prices the stay; Esc leaves the screen.
-  method  -- 1 cash (default), 2 card, 3 transfer; Enter goes on; Esc back to lookup.
+  method  -- 1 cash (default), 2 card, 3 transfer; B buyer (C.C. or NIT and name, else
+             "Consumidor final"); Enter goes on; Esc back to lookup.
   amount  -- cash only: amount received (empty = exact), change in large digits;
              Enter issues the invoice; Esc back to method.
 Nothing is written before the invoice is issued, in one transaction, by
@@ -21,6 +22,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Input, Label, Static
 
@@ -34,6 +36,7 @@ from booth.core.plates import format_ticket
 from booth.core.receipts import duration_label, method_label, vehicle_label
 from booth.core.tariff import Fee
 from booth.tui.context import BoothContext
+from booth.tui.screens.buyer import Buyer, BuyerDialog, buyer_label
 
 METHOD_KEYS = {"1": "cash", "2": "card", "3": "transfer"}
 
@@ -111,6 +114,7 @@ class CheckoutScreen(Screen[None]):
     CheckoutScreen #co-vehicle { text-style: bold; }
     CheckoutScreen #co-breakdown { color: $text-muted; margin-top: 1; }
     CheckoutScreen #co-taxes { margin-top: 1; }
+    CheckoutScreen #co-buyer { margin-top: 1; }
     CheckoutScreen .co-biglabel { width: 10; height: 3; content-align: left middle; text-style: bold; }
     CheckoutScreen #co-total { width: auto; }
     CheckoutScreen #co-methods-row { height: 1; margin-top: 1; }
@@ -134,6 +138,7 @@ class CheckoutScreen(Screen[None]):
         Binding("1", "method('cash')", _("Cash")),
         Binding("2", "method('card')", _("Card")),
         Binding("3", "method('transfer')", _("Transfer")),
+        Binding("b,B", "buyer", _("Buyer")),
     ]
 
     def __init__(self, ctx: BoothContext) -> None:
@@ -141,6 +146,7 @@ class CheckoutScreen(Screen[None]):
         self.ctx = ctx
         self.step = "lookup"
         self.method = "cash"
+        self.buyer: Buyer = stays.DEFAULT_BUYER
         self.busy = False
         self.quote: stays.Quote | None = None
         self.quoted_at: datetime | None = None
@@ -163,6 +169,7 @@ class CheckoutScreen(Screen[None]):
                 yield Static(id="co-times")
                 yield Static(id="co-breakdown")
                 yield Static(id="co-taxes")
+                yield Static(id="co-buyer")
             with Vertical(id="co-money"):
                 with Horizontal(id="co-total-row", classes="co-row"):
                     yield Label(_("TOTAL"), classes="co-biglabel")
@@ -203,6 +210,7 @@ class CheckoutScreen(Screen[None]):
         self.step = "lookup"
         self.quote = None
         self.quoted_at = None
+        self.buyer = stays.DEFAULT_BUYER  # a buyer belongs to one vehicle's invoice
         self.set_class(False, "-quoted")
         self.set_class(False, "-cash")
         query = self.query_one("#co-query", Input)
@@ -221,9 +229,16 @@ class CheckoutScreen(Screen[None]):
         self.query_one("#co-tendered", Input).disabled = True
         self.query_one("#co-methods", MethodChoice).focus()
         if self.method == "cash":
-            self._hint(_("1 cash  2 card  3 transfer   Enter: amount received   Esc: new search"))
+            self._hint(
+                _("1 cash  2 card  3 transfer  B buyer   Enter: amount received   Esc: new search")
+            )
         else:
-            self._hint(_("1 cash  2 card  3 transfer   Enter: issue the invoice   Esc: new search"))
+            self._hint(
+                _(
+                    "1 cash  2 card  3 transfer  B buyer   Enter: issue the invoice   Esc: new search"
+                )
+            )
+        self._show_buyer()
         self._update_change()
         self.refresh_bindings()
 
@@ -238,7 +253,7 @@ class CheckoutScreen(Screen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "method":
+        if action in ("method", "buyer"):
             return self.step == "method" and not self.busy
         return True
 
@@ -279,6 +294,12 @@ class CheckoutScreen(Screen[None]):
             "\n".join(f"{label:<10}{value:>14}" for label, value in money)
         )
         self.query_one("#co-total", Digits).update(big_money(q.amount))
+
+    def _show_buyer(self) -> None:
+        # Plain text: a name like "Café [Centro]" is no markup.
+        self.query_one("#co-buyer", Static).update(
+            Content(_("Buyer  {buyer}").format(buyer=buyer_label(self.buyer)))
+        )
 
     def _update_change(self) -> None:
         change = self.query_one("#co-change", Digits)
@@ -330,6 +351,17 @@ class CheckoutScreen(Screen[None]):
         self._to_method()
         if method == "cash":
             self._to_amount()
+
+    def action_buyer(self) -> None:
+        if self.step != "method" or self.busy:
+            return
+        self._set_message()
+        self.app.push_screen(BuyerDialog(self.buyer), self._buyer_chosen)
+
+    def _buyer_chosen(self, buyer: Buyer | None) -> None:
+        if buyer is not None and self.step == "method":
+            self.buyer = buyer
+            self._show_buyer()
 
     def action_confirm(self) -> None:
         if self.busy:
@@ -421,7 +453,7 @@ class CheckoutScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="checkout")
     def _issue(self, tendered: int | None) -> None:
-        q, quoted_at = self.quote, self.quoted_at
+        q, quoted_at, buyer = self.quote, self.quoted_at, self.buyer
         if q is None or quoted_at is None:
             return
         self.app.call_from_thread(self._set_busy, True)
@@ -450,6 +482,7 @@ class CheckoutScreen(Screen[None]):
                 tendered=tendered if self.method == "cash" else None,
                 quoted_at=quoted_at,
                 shift_id=shift_id,
+                **_buyer_arguments(buyer),
             )
         except (BoothError, SQLAlchemyError) as exc:
             message = self._error_text(exc)
@@ -469,6 +502,12 @@ class CheckoutScreen(Screen[None]):
         from booth.tui.screens.invoice import InvoiceScreen
 
         self.app.switch_screen(InvoiceScreen(self.ctx, invoice_id))
+
+
+def _buyer_arguments(buyer: Buyer) -> dict[str, str]:
+    if buyer == stays.DEFAULT_BUYER:
+        return {}
+    return {"buyer_id": buyer[0], "buyer_name": buyer[1]}
 
 
 def _lot_timezone(session: Session) -> str:
