@@ -168,7 +168,8 @@ def render(data: ReceiptData, *, width: int | None = None, copy: bool = False) -
         width,
     )
     out += _pair(_("Issued"), _local(settings, inv.issued_at), width)
-    out += _pair(_("Buyer"), inv.buyer_name, width)
+    if inv.buyer_name:
+        out += _pair(_("Buyer"), inv.buyer_name, width)
     out += _pair("C.C./NIT", inv.buyer_id, width)
     out.append(rule)
     out += _pair(_("Plate"), stay.plate, width)

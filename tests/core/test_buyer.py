@@ -201,6 +201,7 @@ def test_check_out_with_an_id_and_no_name(engine: Engine, clock: FixedClock, ana
     text = receipts.render_invoice(engine, inv.id or 0, width=32)
     assert "C.C./NIT              1020304050" in text
     assert "Consumidor final" not in text
+    assert "Buyer" not in text  # no empty name line
 
 
 def _counts(engine: Engine) -> tuple[int, int, int, int]:
