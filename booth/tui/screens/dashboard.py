@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime, tzinfo
 
 from rich.text import Text
-from sqlmodel import Session, col, select
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,9 +15,8 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from textual.widgets.data_table import CellDoesNotExist
 from textual.worker import get_current_worker
 
-from booth.core import lot, stays
 from booth.core.i18n import _
-from booth.core.models import Stay, User
+from booth.core.lot_status import InsideRow, Snapshot, read_snapshot
 from booth.core.money import format_cop
 from booth.core.stays import NumberingStatus
 from booth.tui.context import BoothContext
@@ -29,65 +25,6 @@ from booth.tui.problems import EXPECTED_ERRORS, describe
 from booth.tui.widgets.notice import Notice
 from booth.tui.widgets.occupancy import OccupancyBar
 from booth.tui.workers import deliver
-
-
-@dataclass(frozen=True)
-class InsideRow:
-    """One vehicle inside, priced at the instant of the snapshot."""
-
-    plate: str
-    ticket: str
-    vehicle_type: str
-    entered_at: datetime
-    minutes: int
-    fee: int
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything the dashboard shows, read in one read-only transaction."""
-
-    lot_name: str
-    zone: tzinfo
-    attendant: str
-    taken_at: datetime
-    occupancy: dict[str, tuple[int, int]]
-    numbering: NumberingStatus | None
-    inside: list[InsideRow]
-
-
-def read_snapshot(session: Session, ctx: BoothContext) -> Snapshot:
-    """The dashboard's data at `ctx.clock.now()`."""
-    settings = lot.get_settings(session)
-    now = ctx.clock.now()
-    user = session.get(User, ctx.user.user_id) if ctx.user is not None else None
-    attendant = ""
-    if user is not None:
-        attendant = f"{user.name} ({user.username})" if user.name else user.username
-    rows = [
-        InsideRow(
-            plate=stay.plate,
-            ticket=stay.ticket_code,
-            vehicle_type=stay.vehicle_type,
-            entered_at=stay.entered_at,
-            minutes=max(0, int((now - stay.entered_at).total_seconds() // 60)),
-            fee=stays.fee_so_far(session, stay, now),
-        )
-        for stay in session.exec(
-            select(Stay)
-            .where(col(Stay.exited_at).is_(None))
-            .order_by(col(Stay.entered_at).desc(), col(Stay.id).desc())
-        )
-    ]
-    return Snapshot(
-        lot_name=settings.name,
-        zone=lot.zone(settings),
-        attendant=attendant,
-        taken_at=now,
-        occupancy=stays.occupancy(session),
-        numbering=stays.numbering_status(session),
-        inside=rows,
-    )
 
 
 def numbering_warning(status: NumberingStatus | None) -> str:
@@ -197,7 +134,9 @@ class DashboardScreen(Screen[None]):
         """One read-only transaction for the whole dashboard."""
         from booth.core.db import run_read
 
-        return run_read(self.ctx.engine, lambda s: read_snapshot(s, self.ctx))
+        user_id = self.ctx.user.user_id if self.ctx.user is not None else None
+        now = self.ctx.clock.now()
+        return run_read(self.ctx.engine, lambda s: read_snapshot(s, now=now, user_id=user_id))
 
     def _show_problem(self, message: str) -> None:
         self.query_one("#dashboard-status", Notice).say(message, "error")
