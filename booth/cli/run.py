@@ -10,14 +10,16 @@ from booth.cli.common import DbOption, booth_name, fail, runtime
 
 
 def run_tui(*, db: str | None, booth: str | None) -> None:
-    """Open the booth app on the configured database."""
-    from booth.core.db import resolve_db
+    """Open the booth app on the configured database.
 
+    Imports no database code: the screen's first frame comes before it.
+    """
     try:
         from booth.tui.app import run as run_app
+        from booth.tui.startup import resolve_target
     except ModuleNotFoundError:
         fail("The booth screen is not installed in this build.")
-    run_app(target=resolve_db(db or runtime.db), booth=booth_name(booth))
+    run_app(target=resolve_target(db or runtime.db), booth=booth_name(booth))
 
 
 def run(

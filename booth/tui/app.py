@@ -1,37 +1,47 @@
 """The attendant's booth screen: a Textual app around one BoothContext.
 
-`create_app` opens (and migrates) the database and builds the app with it;
-the CLI (`booth`, `booth run`) and the tests both use it.
+The first frame comes before SQLAlchemy, SQLModel and the database: the app
+starts with only the database's path, shows the login (or, with no database
+yet, the first-run form) at once, and opens the database in a thread once that
+frame is out. A login typed meanwhile waits for it. A database that turns out
+unusable ends the app with return code 1 and its sentence in `fatal_error`;
+`run` prints it. `run` opens anything unusual before the screen instead (see
+booth/tui/startup.py), so those errors come as one sentence with no screen.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
-from booth.core import auth
-from booth.core.audit import SignedIn
 from booth.core.clock import Clock, SystemClock
-from booth.core.db import database_exists, open_database, run_read, run_write
 from booth.core.errors import BoothError
 from booth.core.i18n import _
-from booth.core.models import LotSettings
-from booth.tui.context import BoothContext
-from booth.tui.problems import EXPECTED_ERRORS, describe
+from booth.tui import startup
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from booth.core.audit import SignedIn
+    from booth.tui.context import BoothContext
 
 IDLE_CHECK_SECONDS = 5.0
 REFRESH_SECONDS = 5.0
 DEFAULT_IDLE_LOCK_MINUTES = 5
+# The opening of the database waits for the first frame, at most this long.
+FIRST_FRAME_WAIT_SECONDS = 0.5
 # The screen each main key opens; its key is hidden while that screen is on top.
 SHIFT_ACTIONS = ("cash_movement", "x_report", "shift")
 MAIN_SCREENS = {
@@ -58,13 +68,52 @@ class StartState:
     lot_name: str
 
 
+NO_DATABASE = StartState(configured=False, has_operator=False, lot_name="")
+
+
+@dataclass(frozen=True)
+class Opened:
+    """The database, opened and migrated (no engine while there is no database yet)."""
+
+    engine: Engine | None
+    state: StartState
+
+
 def _start_state(session: Session) -> StartState:
+    from booth.core import auth
+    from booth.core.models import LotSettings
+
     settings = session.get(LotSettings, 1)
     return StartState(
         configured=settings is not None,
         has_operator=auth.operator_count(session) > 0,
         lot_name=settings.name if settings is not None else "",
     )
+
+
+def open_checked(target: str) -> Opened:
+    """Open and migrate `target` and read what it holds (imports the database stack).
+
+    Raises BoothError or SQLAlchemyError for a database that cannot be used
+    (damaged, locked, newer than this program, an operator but no lot).
+    """
+    from booth.core.db import database_exists, open_database, run_read
+
+    if not database_exists(target):
+        return Opened(engine=None, state=NO_DATABASE)
+    engine = open_database(target)
+    try:
+        state = run_read(engine, _start_state)
+        if state.has_operator and not state.configured:
+            raise BoothError(_("This lot is not set up yet. Run `booth setup` first."))
+    except BaseException:
+        engine.dispose()
+        raise
+    # What the login needs next, loaded here rather than under the attendant's keys.
+    import booth.core.lot  # noqa: F401
+    import booth.tui.problems  # noqa: F401
+
+    return Opened(engine=engine, state=state)
 
 
 class BoothApp(App[None], inherit_bindings=False):
@@ -91,47 +140,92 @@ class BoothApp(App[None], inherit_bindings=False):
         target: str,
         clock: Clock,
         booth: str,
-        engine: Engine | None,
-        needs_setup: bool,
-        lot_name: str = "",
+        opened: Opened | None = None,
         idle_check_seconds: float = IDLE_CHECK_SECONDS,
         refresh_seconds: float = REFRESH_SECONDS,
     ) -> None:
+        """`opened`: the database opened before the screen; None opens it after the first frame."""
         super().__init__()
         self.target = target
         self.clock = clock
         self.booth_id = booth
-        self.needs_setup = needs_setup
-        self.lot_name = lot_name
         self.idle_check_seconds = idle_check_seconds
         self.refresh_seconds = refresh_seconds
-        self._ctx = (
-            BoothContext(engine=engine, clock=clock, booth=booth, target=target)
-            if engine is not None
-            else None
-        )
+        self._ctx: BoothContext | None = None
+        self._opened: Opened | None = None
+        self._opening: Future[Opened] | None = None
+        self._first_frame = threading.Event()
+        self._adopt_lock = threading.Lock()
+        self.needs_setup = False
+        self.lot_name = ""
+        #: The one sentence why the database cannot be used (the app then exits with 1).
+        self.fatal_error: str | None = None
         self.idle_lock_minutes = DEFAULT_IDLE_LOCK_MINUTES
         self.session_open = False  # from a good password until lock/idle (covers a forced change)
         self.last_activity = clock.now()
         self.login_screen: Screen[Any] | None = None
         self.dashboard: Screen[Any] | None = None
+        if opened is not None:
+            self._adopt(opened)
 
     # --- context -------------------------------------------------------------------------
 
     @property
     def ctx(self) -> BoothContext:
-        """Database, clock, booth and user; exists once the database does."""
+        """Database, clock, booth and user; exists once the database does.
+
+        While the database is being opened this waits for it (a login typed
+        before then; tests signing in directly).
+        """
+        if self._ctx is None and self._opened is None and self._opening is not None:
+            self._adopt(self.wait_for_database())
         if self._ctx is None:
             raise RuntimeError("the database is not open yet")
         return self._ctx
+
+    @property
+    def database_ready(self) -> bool:
+        """True once the database is open (or known not to exist yet)."""
+        return self._opened is not None
 
     @property
     def signed_in(self) -> bool:
         """True while an attendant is logged in (past any forced password change)."""
         return self._ctx is not None and self._ctx.user is not None
 
+    def wait_for_database(self) -> Opened:
+        """The opened database, waiting for the opening thread (from any thread).
+
+        Raises what opening it raised (BoothError or SQLAlchemyError).
+        """
+        if self._opened is not None:
+            return self._opened
+        if self._opening is None:
+            raise RuntimeError("the database is not being opened")
+        self._first_frame.set()
+        return self._opening.result()
+
+    def _adopt(self, opened: Opened) -> None:
+        """Take the opened database as the app's (once; from any thread)."""
+        from booth.tui.context import BoothContext
+
+        with self._adopt_lock:
+            if self._opened is not None:
+                return
+            if opened.engine is not None:
+                self._ctx = BoothContext(
+                    engine=opened.engine, clock=self.clock, booth=self.booth_id, target=self.target
+                )
+            self.needs_setup = not opened.state.has_operator
+            self.lot_name = opened.state.lot_name
+            self._opened = opened
+
     def dispose(self) -> None:
-        """Close the database connections."""
+        """Close the database connections (after the opening thread, if one still runs)."""
+        if self._opening is not None and self._opened is None:
+            self._first_frame.set()
+            if self._opening.exception() is None:  # else nothing was opened; the app said why
+                self._adopt(self._opening.result())
         if self._ctx is not None:
             self._ctx.engine.dispose()
 
@@ -139,24 +233,72 @@ class BoothApp(App[None], inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.set_interval(self.idle_check_seconds, self.check_idle_lock, name="idle-check")
-        if self.needs_setup or self._ctx is None:
-            from booth.tui.screens.firstrun import FirstRunScreen
-
-            self.push_screen(
-                FirstRunScreen(
-                    target=self.target,
-                    clock=self.clock,
-                    booth=self.booth_id,
-                    lot_name=self.lot_name,
-                )
-            )
+        if self._opened is None and startup.is_missing(self.target):
+            self._adopt(Opened(engine=None, state=NO_DATABASE))
+        if self._opened is None:
+            self._show_login()
+            self._open_in_background()
+        elif self.needs_setup:
+            self._show_first_run()
         else:
             self._show_login()
+
+    def _open_in_background(self) -> None:
+        """Open the database in a thread once the first frame is out; `_await_database` takes it."""
+        future: Future[Opened] = Future()
+        first_frame = self._first_frame
+
+        def opening() -> None:
+            first_frame.wait(FIRST_FRAME_WAIT_SECONDS)
+            try:
+                opened = open_checked(self.target)
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for it
+                future.set_exception(exc)
+            else:
+                future.set_result(opened)
+
+        self._opening = future
+        threading.Thread(target=opening, name="booth-open-database").start()
+        self.call_after_refresh(first_frame.set)
+        self._await_database(future)
+
+    @work(group="database", exclusive=True)
+    async def _await_database(self, future: Future[Opened]) -> None:
+        try:
+            opened = await asyncio.wrap_future(future)
+        except Exception as exc:
+            from booth.tui.problems import EXPECTED_ERRORS, describe
+
+            if not isinstance(exc, EXPECTED_ERRORS):
+                raise
+            self.fatal_error = describe(exc, self.target)
+            self.exit(return_code=1)
+            return
+        self._adopt(opened)
+        if self.needs_setup:
+            self._show_first_run()
+        else:
+            from booth.tui.screens.login import LoginScreen
+
+            if isinstance(self.login_screen, LoginScreen) and self.login_screen.is_attached:
+                self.login_screen.show_lot_name(self.lot_name)
+
+    def _show_first_run(self) -> None:
+        from booth.tui.screens.firstrun import FirstRunScreen
+
+        screen = FirstRunScreen(
+            target=self.target, clock=self.clock, booth=self.booth_id, lot_name=self.lot_name
+        )
+        self.login_screen = None
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
     def _show_login(self, *, username: str = "", message: str = "") -> None:
         from booth.tui.screens.login import LoginScreen
 
-        self.login_screen = LoginScreen(self.ctx, username=username, message=message)
+        self.login_screen = LoginScreen(booth=self.booth_id, username=username, message=message)
         if len(self.screen_stack) > 1:
             self.switch_screen(self.login_screen)
         else:
@@ -164,6 +306,8 @@ class BoothApp(App[None], inherit_bindings=False):
 
     def finish_setup(self, engine: Engine, *, username: str, lot_name: str) -> None:
         """The first-run screen created the lot: open it and ask for a login."""
+        from booth.tui.context import BoothContext
+
         if self._ctx is not None:
             self._ctx.engine.dispose()
         self._ctx = BoothContext(
@@ -201,6 +345,7 @@ class BoothApp(App[None], inherit_bindings=False):
     def _ask_for_shift(self, user: SignedIn) -> None:
         """After login: resume the own open shift quietly, else ask for the opening float."""
         from booth.core import shifts
+        from booth.tui.problems import EXPECTED_ERRORS, describe
 
         try:
             state = shifts.shift_state(self.ctx.engine, who=user)
@@ -245,6 +390,8 @@ class BoothApp(App[None], inherit_bindings=False):
     @work(thread=True, group="audit")
     def _record_lock(self, user: SignedIn, reason: str) -> None:
         from booth.core import audit
+        from booth.core.db import run_write
+        from booth.tui.problems import EXPECTED_ERRORS, describe
 
         try:
             run_write(
@@ -365,46 +512,50 @@ def create_app(
     booth: str = "B1",
     idle_check_seconds: float = IDLE_CHECK_SECONDS,
     refresh_seconds: float = REFRESH_SECONDS,
+    open_later: bool = False,
 ) -> BoothApp:
-    """The app on the database `target`, opened and migrated.
+    """The app on the database `target`, opened and migrated here.
 
     A database that does not exist yet, or has no operator, starts on the
     first-run screen. Raises BoothError or SQLAlchemyError for one that
     cannot be used (locked, damaged, newer than this program).
+
+    With `open_later`, nothing is opened (or imported) here: the app shows the
+    login at once and opens the database once its first frame is out; one
+    that cannot be used then ends the app with return code 1 and its sentence
+    in `fatal_error`.
     """
-    clock = clock or SystemClock()
-    engine: Engine | None = None
-    state = StartState(configured=False, has_operator=False, lot_name="")
-    if database_exists(target):
-        engine = open_database(target)
-        try:
-            state = run_read(engine, _start_state)
-        except BaseException:
-            engine.dispose()
-            raise
-        if state.has_operator and not state.configured:
-            engine.dispose()
-            raise BoothError(_("This lot is not set up yet. Run `booth setup` first."))
     return BoothApp(
         target=target,
-        clock=clock,
+        clock=clock or SystemClock(),
         booth=booth,
-        engine=engine,
-        needs_setup=not state.has_operator,
-        lot_name=state.lot_name,
+        opened=None if open_later else open_checked(target),
         idle_check_seconds=idle_check_seconds,
         refresh_seconds=refresh_seconds,
     )
 
 
 def run(*, target: str, booth: str) -> None:
-    """Open the booth screen; a database that cannot be used gets one sentence and exit 1."""
+    """Open the booth screen; a database that cannot be used gets one sentence and exit 1.
+
+    A database that looks ready (booth/tui/startup.py) is opened behind the
+    first frame; anything else is opened before the screen starts, so its
+    error comes with no screen at all. A problem met behind the screen closes
+    it and is printed after.
+    """
     try:
-        app = create_app(target, booth=booth)
-    except EXPECTED_ERRORS as exc:
+        app = create_app(target, booth=booth, open_later=startup.looks_ready(target))
+    except Exception as exc:
+        from booth.tui.problems import EXPECTED_ERRORS, describe
+
+        if not isinstance(exc, EXPECTED_ERRORS):
+            raise
         print(describe(exc, target), file=sys.stderr)
         raise SystemExit(1) from None
     try:
         app.run()
     finally:
         app.dispose()
+    if app.fatal_error is not None:
+        print(app.fatal_error, file=sys.stderr)
+        raise SystemExit(1)

@@ -1,4 +1,9 @@
-"""Login: username, password, Enter. The same sentence for every failure."""
+"""Login: username, password, Enter. The same sentence for every failure.
+
+Shown before the database is open (it imports no database code): the lot's
+name appears once the app has opened it, and a login typed before then waits
+for it.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +15,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from booth.core import auth, lot
-from booth.core.audit import SignedIn
-from booth.core.db import run_read
-from booth.core.errors import AuthError
 from booth.core.i18n import _
-from booth.tui.context import BoothContext
-from booth.tui.problems import EXPECTED_ERRORS, describe
 from booth.tui.widgets.notice import Notice
 from booth.tui.workers import deliver
 
 if TYPE_CHECKING:
+    from booth.core.audit import SignedIn
     from booth.tui.app import BoothApp
 
 USERNAME_FIELD_MAX = 64
@@ -32,9 +32,9 @@ class LoginScreen(Screen[None]):
 
     AUTO_FOCUS = None
 
-    def __init__(self, ctx: BoothContext, *, username: str = "", message: str = "") -> None:
+    def __init__(self, *, booth: str, username: str = "", message: str = "") -> None:
         super().__init__()
-        self.ctx = ctx
+        self.booth = booth
         self._username = username
         self._message = message
         self.busy = False
@@ -50,7 +50,7 @@ class LoginScreen(Screen[None]):
         with Vertical(id="login-panel", classes="panel"):
             yield Static("booth", id="login-lot", classes="panel-title")
             yield Static(
-                _("Booth {booth}").format(booth=self.ctx.booth),
+                _("Booth {booth}").format(booth=self.booth),
                 id="login-booth",
                 classes="panel-subtitle",
             )
@@ -72,7 +72,8 @@ class LoginScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#login-message", Notice).say(self._message)
         self._focus_first()
-        self._load_lot_name()
+        if self.booth_app.database_ready:
+            self.show_lot_name(self.booth_app.lot_name)
 
     def _focus_first(self) -> None:
         username = self.query_one("#username", Input)
@@ -87,16 +88,10 @@ class LoginScreen(Screen[None]):
         self.query_one("#login-message", Notice).say(message)
         self.query_one("#username", Input).focus()
 
-    @work(thread=True, group="login-lot")
-    def _load_lot_name(self) -> None:
-        try:
-            name = run_read(self.ctx.engine, lambda s: lot.get_settings(s).name)
-        except EXPECTED_ERRORS:
-            return  # the login itself will say what is wrong with the database
-        deliver(self, self._show_lot_name, name)
-
-    def _show_lot_name(self, name: str) -> None:
-        self.query_one("#login-lot", Static).update(name)
+    def show_lot_name(self, name: str) -> None:
+        """The lot's name as the title (once the database is open)."""
+        if name:
+            self.query_one("#login-lot", Static).update(name)
 
     @on(Input.Submitted, "#username")
     def _username_entered(self) -> None:
@@ -129,12 +124,18 @@ class LoginScreen(Screen[None]):
             return
         self.busy = True
         notice.say(_("Checking…"), "busy")
-        self._authenticate(username, password)
+        self._authenticate(self.booth_app, username, password)
 
     @work(thread=True, exclusive=True, group="login")
-    def _authenticate(self, username: str, password: str) -> None:
-        ctx = self.ctx
+    def _authenticate(self, app: BoothApp, username: str, password: str) -> None:
+        from booth.core import auth, lot
+        from booth.core.audit import SignedIn
+        from booth.core.db import run_read
+        from booth.core.errors import AuthError
+        from booth.tui.problems import EXPECTED_ERRORS, describe
+
         try:
+            ctx = app.ctx  # waits while the database is still being opened
             user = auth.authenticate(
                 ctx.engine, clock=ctx.clock, booth=ctx.booth, username=username, password=password
             )
@@ -143,7 +144,7 @@ class LoginScreen(Screen[None]):
             deliver(self, self._failed, exc.message)
             return
         except EXPECTED_ERRORS as exc:
-            deliver(self, self._failed, describe(exc, ctx.target))
+            deliver(self, self._failed, describe(exc, app.target))
             return
         assert user.id is not None
         signed = SignedIn(user_id=user.id, username=user.username, role=user.role, booth=ctx.booth)
@@ -165,6 +166,6 @@ class LoginScreen(Screen[None]):
         if must_change:
             from booth.tui.screens.password import PasswordScreen
 
-            app.push_screen(PasswordScreen(self.ctx, user=user))
+            app.push_screen(PasswordScreen(app.ctx, user=user))
         else:
             app.sign_in(user)
