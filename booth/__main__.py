@@ -1,6 +1,6 @@
 """`python -m booth` runs the command line."""
 
-from booth.cli import main
+from booth.entry import main
 
 if __name__ == "__main__":
     main()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import socket
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ import typer
 import typer.core
 
 from booth.core.i18n import _
+from booth.core.paths import booth_name
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -61,11 +61,6 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-def booth_name(explicit: str | None = None) -> str:
-    """This booth's name: --booth, else $BOOTH_ID, else the host name."""
-    return explicit or os.environ.get("BOOTH_ID") or socket.gethostname() or "booth"
-
-
 def cli_actor(username: str | None = None) -> Actor:
     """The actor for audit events written from the command line."""
     from booth.core.audit import Actor
@@ -108,17 +103,22 @@ class BoothGroup(typer.core.TyperGroup):
     """Turns a person's mistake anywhere below into one sentence and exit 1."""
 
     def invoke(self, ctx: Any) -> Any:
-        from sqlalchemy.exc import DatabaseError
-
         from booth.core.errors import BoothError
 
         try:
             return super().invoke(ctx)
         except BoothError as exc:
             fail(exc.message)
-        except DatabaseError as exc:
-            from booth.core.db import describe_operational_error, resolve_db
-
-            fail(describe_operational_error(exc, resolve_db(ctx.params.get("db"))))
         except KeyboardInterrupt:
             fail(_("Interrupted."), code=130)
+        except Exception as exc:
+            # SQLAlchemy is only imported by commands that use the database; looking it
+            # up here instead of importing it keeps `booth` (the screen) quick to start.
+            sa_exc = sys.modules.get("sqlalchemy.exc")
+            if sa_exc is not None and isinstance(exc, sa_exc.DatabaseError):
+                from booth.core.db import describe_operational_error, resolve_db
+
+                fail(
+                    describe_operational_error(exc, resolve_db(ctx.params.get("db") or runtime.db))
+                )
+            raise

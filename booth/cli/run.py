@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from booth.cli.common import DbOption, booth_name, fail, runtime
+from booth.cli.common import DbOption, booth_name, runtime
 
 
 def run_tui(*, db: str | None, booth: str | None) -> None:
@@ -14,12 +14,10 @@ def run_tui(*, db: str | None, booth: str | None) -> None:
 
     Imports no database code: the screen's first frame comes before it.
     """
-    try:
-        from booth.tui.app import run as run_app
-        from booth.tui.startup import resolve_target
-    except ModuleNotFoundError:
-        fail("The booth screen is not installed in this build.")
-    run_app(target=resolve_target(db or runtime.db), booth=booth_name(booth))
+    from booth.core.paths import resolve_db
+    from booth.tui.app import run as run_app
+
+    run_app(target=resolve_db(db or runtime.db), booth=booth_name(booth))
 
 
 def run(

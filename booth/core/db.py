@@ -24,27 +24,16 @@ from sqlmodel import Session
 
 from booth.core.errors import BoothError, DatabaseMissing, DatabaseTooNew
 from booth.core.i18n import _
+from booth.core.paths import DEFAULT_DB, SCHEMA_HEAD, resolve_db
 
-DEFAULT_DB = Path("data") / "booth.db"
-# The newest migration's revision; a test keeps it equal to Alembic's head, and it
-# lets every start skip loading Alembic when the schema is already current.
-SCHEMA_HEAD = "0001"
 BUSY_TIMEOUT_MS = 5000
 # Each attempt already waits up to BUSY_TIMEOUT_MS inside SQLite; three attempts bound a
 # booth's wait behind a stuck writer to about 15 s before it says the database is busy.
 WRITE_RETRIES = 2
 
+__all__ = ["DEFAULT_DB", "SCHEMA_HEAD", "resolve_db"]  # re-exported for callers
+
 T = TypeVar("T")
-
-
-def resolve_db(db: str | os.PathLike[str] | None = None) -> str:
-    """The database named by `--db`, else `BOOTH_DB`, else data/booth.db."""
-    if db:
-        return os.fspath(db)
-    env = os.environ.get("BOOTH_DB")
-    if env:
-        return env
-    return os.fspath(DEFAULT_DB)
 
 
 def is_url(target: str) -> bool:

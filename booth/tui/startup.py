@@ -10,28 +10,17 @@ before the screen starts, so its one-sentence error comes before any screen.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
-# booth.core.db.DEFAULT_DB and SCHEMA_HEAD, without importing SQLAlchemy; a test keeps
-# them equal. Were SCHEMA_HEAD to move on alone, every start would merely take the
-# careful way (never a wrong one).
-DEFAULT_DB = Path("data") / "booth.db"
-SCHEMA_HEAD = "0001"
+from booth.core.paths import SCHEMA_HEAD, resolve_db
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 # A quick check never waits behind a lock: the careful way waits and explains.
 CHECK_TIMEOUT_SECONDS = 0.2
 
 
-def resolve_target(db: str | None) -> str:
-    """The database named by `--db`, else `BOOTH_DB`, else data/booth.db (as db.resolve_db)."""
-    if db:
-        return os.fspath(db)
-    env = os.environ.get("BOOTH_DB")
-    if env:
-        return env
-    return os.fspath(DEFAULT_DB)
+resolve_target = resolve_db  # what `--db`, $BOOTH_DB or the default name
 
 
 def plain_file(target: str) -> Path | None:

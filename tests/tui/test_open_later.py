@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from booth.core import db as core_db
 from booth.core.audit import Actor
 from booth.core.clock import FixedClock
 from booth.core.lot import SetupOptions
@@ -179,17 +178,6 @@ class TestLooksReady:
         with sqlite3.connect(db_path) as conn:
             conn.execute("UPDATE alembic_version SET version_num = 'f00000000099'")
         assert startup.looks_ready(str(db_path)) is False
-
-    def test_same_constants_and_resolution_as_the_database_module(
-        self, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        assert startup.SCHEMA_HEAD == core_db.SCHEMA_HEAD
-        assert startup.DEFAULT_DB == core_db.DEFAULT_DB
-        monkeypatch.delenv("BOOTH_DB", raising=False)
-        assert startup.resolve_target(None) == core_db.resolve_db(None) == "data/booth.db"
-        assert startup.resolve_target("x.db") == core_db.resolve_db("x.db") == "x.db"
-        monkeypatch.setenv("BOOTH_DB", "/tmp/env.db")
-        assert startup.resolve_target(None) == core_db.resolve_db(None) == "/tmp/env.db"
 
 
 def test_booth_run_draws_first_and_exits_1_with_the_sentence_when_the_database_fails(
