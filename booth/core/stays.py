@@ -701,10 +701,3 @@ def get_invoice(session: Session, text: str) -> Invoice:
     if found is None:
         raise NotFound(_("No invoice {number}.").format(number=cleaned))
     return found
-
-
-def authorization_of(session: Session, invoice: Invoice) -> InvoiceAuthorization:
-    """The numbering authorisation an invoice was issued under."""
-    auth = session.get(InvoiceAuthorization, invoice.authorization_id)
-    assert auth is not None
-    return auth

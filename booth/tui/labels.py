@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import datetime, tzinfo
 
 from booth.core.i18n import _
-from booth.core.models import VEHICLE_TYPES
 
 
 def type_label(code: str) -> str:
@@ -19,13 +17,6 @@ def type_plural(code: str) -> str:
     """`car` -> `Cars`, for a count of spaces."""
     names = {"car": _("Cars"), "motorcycle": _("Motorcycles"), "bicycle": _("Bicycles")}
     return names.get(code, code)
-
-
-def ordered_types(codes: Collection[str]) -> list[str]:
-    """Vehicle type codes in the booth's usual order (car first)."""
-    known = [code for code in VEHICLE_TYPES if code in codes]
-    others = sorted(code for code in codes if code not in VEHICLE_TYPES)
-    return known + others
 
 
 def duration(minutes: int) -> str:
